@@ -1,0 +1,173 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Week 7: Generative models II (normalizing flows and diffusion)
+# This week you implement two building blocks of generative modelling: the affine coupling layer
+# of RealNVP, the invertible map with a cheap log-Jacobian that normalizing flows are stacked from,
+# and the denoising score-matching loss that diffusion models are trained with.
+#
+# Conventions used throughout:
+# - A flow's `forward` is the **generative** direction z -> x (latent to data); `inverse` is
+#   x -> z. Both return the transformed tensor and the log-determinant of *their own* Jacobian,
+#   one value per sample.
+# - Randomness is always given to you as an argument (`noise`); never draw random numbers yourself.
+# - Outputs keep the dtype and device of the inputs; never modify an input in place.
+#
+# Check your work with `ml4p check week07`.
+
+# %%
+"""Week 7 exercises: affine coupling flows and denoising score matching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+# %% [markdown]
+# ## Affine coupling layer (RealNVP)
+# A normalizing flow turns a simple latent density into a data density by an invertible map
+# x = f(z); the change of variables `ln p(x) = ln N(z) - ln|det dx/dz|` needs the log-determinant
+# of the Jacobian. The coupling layer splits the coordinates by a mask: the "<" half is copied, and
+# the other half is scaled and shifted by functions of the copied half. Its Jacobian is triangular,
+# so the log-determinant is simply the sum of the log-scales, and the inverse is as cheap as the
+# forward map, whatever the networks `s` and `t` are.
+
+
+# %%
+class AffineCoupling(nn.Module):
+    r"""RealNVP affine coupling layer with a fixed binary mask.
+
+    Exercise ``week07_generative2.AffineCoupling``.
+
+    Direction convention: ``forward`` is the generative direction z -> x and ``inverse`` is x -> z.
+    (NeuralRG's ``flow/rnvp.py`` uses the opposite names: its ``forward`` maps data to latent.)
+
+    With ``m = mask`` as a float tensor (1 = coordinate of the "<" half, passed through unchanged,
+    0 = coordinate that is transformed), the conditioner networks see only the masked input and
+    their outputs are multiplied by ``(1 - m)``:
+
+        s = s_net(z * m) * (1 - m),    t = t_net(z * m) * (1 - m)
+
+    Args:
+        mask: bool tensor of shape ``(D,)``; True marks the coordinates passed through.
+        s_net: module mapping ``(B, D) -> (B, D)``, the log-scale network.
+        t_net: module mapping ``(B, D) -> (B, D)``, the shift network.
+    """
+
+    def __init__(self, mask: torch.Tensor, s_net: nn.Module, t_net: nn.Module) -> None:
+        super().__init__()
+        self.register_buffer("mask", mask.to(torch.bool))
+        self.s_net = s_net
+        self.t_net = t_net
+
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""Map latent z to data x and return the log-determinant of dx/dz per sample.
+
+        Part of exercise ``week07_generative2.AffineCoupling``.
+
+        Math (m = mask as float, "<" = masked half):
+            s = s_net(z * m) * (1 - m),   t = t_net(z * m) * (1 - m)
+            x = z * m + (1 - m) * (z * exp(s) + t)
+            logdet = sum_i (1 - m_i) * s_i          (= ln|det dx/dz|, summed over the last dim)
+        Args:
+            z: latent batch, shape ``(B, D)``, float32 or float64, on the module's device.
+        Returns:
+            ``(x, logdet)``: ``x`` of shape ``(B, D)`` and ``logdet`` of shape ``(B,)``, both with
+            the dtype and device of ``z``.
+        Numerics:
+            Masked coordinates (``mask`` True) must be passed through bit-exactly (``x[:, mask]``
+            equals ``z[:, mask]``). Gradients must reach the parameters of ``s_net`` and ``t_net``.
+        Allowed: elementwise torch ops, ``exp``, ``sum``, calling ``self.s_net`` and ``self.t_net``.
+        Forbidden: ``torch.autograd.functional.jacobian``, ``torch.func.jacrev``,
+        ``torch.func.jacfwd``, ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``,
+        ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``: the log-determinant must come
+        from ``s``. Do not modify ``z`` in place.
+        """
+        raise NotImplementedError("week07_generative2.AffineCoupling.forward: Map latent z to data x and return the log-determinant of dx/dz per sample.")
+
+    def inverse(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""Map data x back to latent z and return the log-determinant of dz/dx per sample.
+
+        Part of exercise ``week07_generative2.AffineCoupling``.
+
+        Math (m = mask as float; x * m equals z * m, so the networks see the same input as forward):
+            s = s_net(x * m) * (1 - m),   t = t_net(x * m) * (1 - m)
+            z = x * m + (1 - m) * (x - t) * exp(-s)
+            logdet_inv = -sum_i (1 - m_i) * s_i     (= ln|det dz/dx| = -logdet of forward)
+        Args:
+            x: data batch, shape ``(B, D)``, float32 or float64, on the module's device.
+        Returns:
+            ``(z, logdet_inv)``: ``z`` of shape ``(B, D)`` and ``logdet_inv`` of shape ``(B,)``,
+            both with the dtype and device of ``x``.
+        Numerics:
+            ``inverse(forward(z)[0])[0]`` must reproduce ``z`` to round-off, also for large
+            log-scales (s around 20): undo the shift first, then multiply by ``exp(-s)``.
+            Masked coordinates must be passed through bit-exactly.
+        Allowed: elementwise torch ops, ``exp``, ``sum``, calling ``self.s_net`` and ``self.t_net``.
+        Forbidden: ``torch.autograd.functional.jacobian``, ``torch.func.jacrev``,
+        ``torch.func.jacfwd``, ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``,
+        ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``. Do not modify ``x`` in place.
+        """
+        raise NotImplementedError("week07_generative2.AffineCoupling.inverse: Map data x back to latent z and return the log-determinant of dz/dx per sample.")
+
+
+# %% [markdown]
+# ## Denoising score matching
+# A diffusion model learns the score `grad_x ln p_sigma(x)` of the data smeared with Gaussian
+# noise of width sigma. Explicit score matching needs that unknown score; Vincent's trick replaces
+# it by the score of the *conditional* noise kernel,
+# `grad ln q(x~ | x0) = -(x~ - x0) / sigma^2 = -noise / sigma`, and the resulting loss differs from
+# the explicit one only by a constant. Minimising the denoising loss therefore gives the true
+# smeared score.
+
+
+# %%
+def dsm_loss(
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    x0: torch.Tensor,
+    sigma: float | torch.Tensor,
+    noise: torch.Tensor,
+    weighting: str = "none",
+) -> torch.Tensor:
+    r"""Compute the denoising score-matching loss for injected Gaussian noise.
+
+    Exercise ``week07_generative2.dsm_loss``.
+
+    Math (per sample b, sums over all non-batch dims):
+        x~_b = x0_b + sigma_b * noise_b
+        l_b = 0.5 * || score_fn(x~, sigma)_b + noise_b / sigma_b ||^2
+        weighting "none":   loss = mean_b l_b
+        weighting "sigma2": loss = mean_b sigma_b^2 * l_b
+                                 (= mean_b 0.5 * ||sigma_b * score_b + noise_b||^2)
+    The regression target is the conditional score -noise/sigma (note the minus sign).
+    Args:
+        score_fn: callable ``score_fn(x_tilde, sigma_b)`` returning a tensor shaped like
+            ``x_tilde``; ``sigma_b`` is ALWAYS passed as a ``(B,)`` tensor with the dtype and
+            device of ``x0``, also when ``sigma`` is a Python float.
+        x0: clean data, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
+            float64.
+        sigma: noise level, a Python float (same for all samples) or a tensor of shape ``(B,)`` (one
+            per sample; broadcast over the non-batch dims, e.g. as ``sigma[:, None, None, None]``).
+        noise: standard normal noise, same shape, dtype and device as ``x0``.
+        weighting: ``"none"`` or ``"sigma2"``.
+    Returns:
+        Scalar tensor (shape ``()``) with the dtype and device of ``x0``, differentiable with
+        respect to the parameters used by ``score_fn``.
+    Raises:
+        ValueError: for any other ``weighting``.
+    Allowed: any torch operation that does not draw random numbers.
+    Forbidden: drawing random numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``,
+    ``torch.rand_like``, ``torch.normal``, ``Tensor.normal_``): the noise is given. Do not modify
+    ``x0``, ``sigma`` or ``noise`` in place.
+    """
+    raise NotImplementedError("week07_generative2.dsm_loss: Compute the denoising score-matching loss for injected Gaussian noise.")

@@ -1,0 +1,80 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Week 8: Physics-informed neural networks
+# A physics-informed neural network (PINN) learns a field `u(x, t)` by penalizing the residual
+# of the PDE it must obey at collocation points. This week you implement that residual for the
+# viscous Burgers equation `u_t + u u_x = (nu/pi) u_xx`, the physics term of the Burgers PINN.
+#
+# Conventions: a batch of space-time points is a tensor `xt` of shape `(N, 2)` with
+# `xt[:, 0] = x` and `xt[:, 1] = t`; derivatives are taken with `torch.autograd.grad`, never with
+# finite differences. Outputs keep the dtype and device of `xt`, and inputs are never modified
+# in place.
+#
+# Check your work with `ml4p check week08`.
+
+# %%
+"""Week 8 exercises: physics-informed neural networks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+# %% [markdown]
+# ## Burgers residual
+# A PINN for Burgers' equation trains `u_theta(x, t)` so that the residual
+# `r = u_t + u u_x - (nu/pi) u_xx` vanishes at collocation points. The residual is built from
+# first and second derivatives of the network output with respect to its *inputs*, and the
+# training loss `mean(r^2)` must still be differentiable with respect to the network
+# *parameters*: the graph of the derivatives itself has to be kept (`create_graph=True`).
+
+
+# %%
+def burgers_residual(
+    u_fn: Callable[[torch.Tensor], torch.Tensor], xt: torch.Tensor, nu: float = 0.01
+) -> torch.Tensor:
+    r"""Compute the viscous Burgers residual of the field ``u_fn`` at the points ``xt``.
+
+    Exercise ``week08_pinn.burgers_residual``.
+
+    Math:
+        r = u_t + u * u_x - (nu / pi) * u_xx,   with u = u_fn(xt), x = xt[:, 0], t = xt[:, 1].
+        (nu / pi with nu = 0.01 is the viscosity 0.01/pi of the classic Burgers benchmark.)
+    Args:
+        u_fn: the field, e.g. an ``nn.Module``; maps points of shape ``(M, 2)`` to values of
+            shape ``(M,)`` or ``(M, 1)`` (handle both), row by row: row i of the output depends
+            only on row i of the input. It may ignore x, t or both (constant u, ``u = 2x + 1``).
+        xt: collocation points, shape ``(N, 2)`` with ``N >= 1``, float32 or float64, any
+            device, with or without ``requires_grad``.
+        nu: viscosity parameter (the equation uses nu / pi).
+    Returns:
+        Tensor ``r`` of shape ``(N,)``, same dtype and device as ``xt``. ``r`` must be
+        differentiable with respect to the parameters of ``u_fn`` (a loss ``mean(r**2)`` is
+        trained with it), so keep the graph of the derivatives (``create_graph=True``).
+    Numerics:
+        For an exact solution of Burgers' equation ``r`` vanishes up to rounding.
+        A derivative that does not depend on the inputs (u constant, or u_x constant for
+        ``u = 2x + 1``) is zero and must not raise ("element 0 of tensors does not require
+        grad", or a ``None`` gradient): return the analytic values (r = 0 for constant u,
+        r = 2(2x + 1) for u = 2x + 1).
+        An output of shape ``(N, 1)`` must not broadcast against ``(N,)`` into ``(N, N)``.
+    Allowed: ``torch.autograd.grad`` (with ``create_graph``, ``allow_unused``), elementwise
+        torch ops, indexing, ``reshape``, ``torch.zeros_like``.
+    Forbidden: finite differences (evaluating ``u_fn`` at shifted points, ``torch.gradient``),
+        ``torch.autograd.functional`` (``jacobian``, ``hessian``, ...), ``torch.func`` and
+        ``functorch`` (``jacrev``, ``jacfwd``, ``hessian``, ``vmap``, ...), ``Tensor.backward``
+        and ``torch.autograd.backward`` (they write into the parameters' ``.grad``).
+    Do not modify ``xt`` in place: differentiate with respect to ``xt.detach().clone()`` with
+    ``requires_grad_()`` switched on.
+    """
+    raise NotImplementedError("week08_pinn.burgers_residual: Compute the viscous Burgers residual of the field ``u_fn`` at the points ``xt``.")

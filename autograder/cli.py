@@ -1,0 +1,216 @@
+"""The ``ml4p`` command: grade, check, build, list.
+
+Exit status: 0 whenever grading completed (whatever the score), 2 for usage errors, 1 for a fault of
+the grader itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+FORMATS = ("table", "json", "markdown")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except UsageError as error:
+        parser.exit(2, f"ml4p {args.command}: error: {error}\n")
+    return 0
+
+
+class UsageError(Exception):
+    """Bad arguments: reported in one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ml4p",
+        description="Exercises and autograder of the course Machine Learning for Physicists.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_grade(commands)
+    _add_check(commands)
+    _add_build(commands)
+    _add_list(commands)
+    return parser
+
+
+def _add_grade(commands) -> None:
+    grade = commands.add_parser(
+        "grade",
+        help="grade a submission directory against the hidden reference",
+        description="Grade the week modules found in SUBMISSION. Student code runs in a separate "
+        "worker process per exercise; a crash, hang or exception costs only that exercise.",
+    )
+    grade.add_argument(
+        "submission",
+        nargs="?",
+        default="assignments",
+        help="directory holding weekNN_<topic>.py files (default: assignments)",
+    )
+    _add_selection(grade)
+    grade.add_argument(
+        "--format", choices=FORMATS, default="table", help="report format (default: table)"
+    )
+    grade.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    grade.add_argument(
+        "--verbose", "-v", action="store_true", help="table: list every failing check"
+    )
+    grade.set_defaults(run=_run_grade)
+
+
+def _add_check(commands) -> None:
+    check = commands.add_parser(
+        "check",
+        help="grade your own work, one or more weeks, with every failing check listed",
+        description="Student shortcut for `ml4p grade assignments --week WEEK --verbose`.",
+    )
+    check.add_argument("weeks", nargs="*", metavar="WEEK", help="e.g. week01 or 1 (default: all)")
+    check.add_argument("--submission", default="assignments", help="default: assignments")
+    check.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    check.add_argument("--seed", type=int, default=0)
+    check.set_defaults(run=_run_check)
+
+
+def _add_selection(parser) -> None:
+    parser.add_argument(
+        "--week",
+        "-w",
+        action="append",
+        default=[],
+        metavar="W",
+        help="grade only week W (1, 01, week01 or week01_practices); repeatable",
+    )
+    parser.add_argument(
+        "--exercise",
+        "-e",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="grade only exercise ID, e.g. week01_practices.softmax; repeatable",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="auto: CPU, plus CUDA when present (default: auto)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random cases (default: 0)")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=2, help="exercises graded at once (default: 2)"
+    )
+
+
+def _add_build(commands) -> None:
+    build = commands.add_parser(
+        "build",
+        help="regenerate the student stubs in assignments/ from solutions/",
+        description="Replace every ### BEGIN SOLUTION ... ### END SOLUTION region by a "
+        "NotImplementedError naming the exercise.",
+    )
+    build.add_argument("--solutions", default="solutions", help="default: solutions")
+    build.add_argument("--assignments", default="assignments", help="default: assignments")
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a stub is out of date"
+    )
+    build.set_defaults(run=_run_build)
+
+
+def _add_list(commands) -> None:
+    listing = commands.add_parser("list", help="list the exercises and their points")
+    listing.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    listing.set_defaults(run=_run_list)
+
+
+# ----------------------------------------------------------------------------------------- commands
+def _selected(weeks, ids):
+    from autograder.registry import select
+
+    try:
+        return select(weeks=weeks, ids=ids)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+
+
+def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int):
+    from autograder import server
+
+    server.warm_up()  # first: the server imports torch while this process does the same
+    from autograder.grade import grade, resolve_devices
+    from autograder.progress import progress_bar
+
+    if not Path(submission).is_dir():
+        raise UsageError(f"{submission} is not a directory")
+    try:
+        resolve_devices(device)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    exercises = _selected(weeks, ids)
+    with progress_bar(len(exercises)) as advance:
+        return grade(submission, exercises, seed=seed, device=device, jobs=jobs, on_result=advance)
+
+
+def _run_grade(args) -> int:
+    from autograder import render
+
+    report = _grade(args.submission, args.week, args.exercise, args.device, args.seed, args.jobs)
+    if args.format == "json":
+        text = report.to_json()
+    elif args.format == "markdown":
+        text = render.markdown(report)
+    else:
+        text = render.table(report, verbose=args.verbose)
+    if args.output:
+        Path(args.output).write_text(text)
+        print(
+            f"score {report.score:g} / {report.max_score:g}; report written to {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _run_check(args) -> int:
+    from autograder import render
+
+    report = _grade(args.submission, args.weeks, (), args.device, args.seed, jobs=2)
+    sys.stdout.write(render.table(report, verbose=True))
+    return 0
+
+
+def _run_build(args) -> int:
+    from autograder.build import BuildError, build
+
+    try:
+        changed = build(Path(args.solutions), Path(args.assignments), check=args.check)
+    except BuildError as error:
+        raise UsageError(str(error)) from error
+    for path in changed:
+        print(("out of date: " if args.check else "wrote ") + str(path))
+    if args.check and changed:
+        return 1
+    if not changed:
+        print("stubs are up to date")
+    return 0
+
+
+def _run_list(args) -> int:
+    for exercise in _selected(args.week, ()):
+        print(f"{exercise.id:50s} {exercise.points:g} points")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

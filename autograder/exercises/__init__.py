@@ -1,0 +1,1 @@
+"""Grader definitions of every exercise, one module per week (cases, probe, forbidden APIs, hints)."""

@@ -1,0 +1,162 @@
+"""Forbidden APIs: found statically in the source and caught at run time.
+
+An exercise lists dotted names (``torch.softmax``, ``torch.Tensor.softmax``, ``torch.nn.functional``);
+``torch`` alone forbids every torch call (numpy exercises). The static scan reads the exercise's
+``def``/``class`` in the submitted file with ``ast``, resolving import aliases. The run-time watch is a
+``TorchFunctionMode`` that records every forbidden torch function the student's call reaches, with the
+line of the student's file it came from, so helpers, aliases and ``getattr`` tricks are caught too.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    line: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.name} (line {self.line})" if self.line else self.name
+
+
+# ----------------------------------------------------------------------------------------- static scan
+def scan_source(source: str, target: str, forbidden: Iterable[str]) -> list[Violation]:
+    """Forbidden names used inside the top-level ``def`` or ``class`` called ``target``."""
+    forbidden = tuple(forbidden)
+    if not forbidden:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    aliases = _import_aliases(tree)
+    found = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == target:
+            for inner in ast.walk(node):
+                name = _dotted(inner, aliases)
+                if name and _matches(name, forbidden):
+                    found.add(Violation(inner.lineno, _matching_rule(name, forbidden)))
+    return sorted(found)
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """``F.softmax`` -> ``torch.nn.functional.softmax``; ``x.softmax`` -> ``<object>.softmax``."""
+    if isinstance(node, ast.Name) and node.id in aliases:
+        return aliases[node.id]
+    if not isinstance(node, ast.Attribute):
+        return None
+    parts = [node.attr]
+    base = node.value
+    while isinstance(base, ast.Attribute):
+        parts.append(base.attr)
+        base = base.value
+    if isinstance(base, ast.Name) and base.id in aliases:
+        parts.append(aliases[base.id])
+    else:
+        parts.append("<object>")
+    return ".".join(reversed(parts))
+
+
+def _matches(name: str, forbidden: tuple[str, ...]) -> bool:
+    return _matching_rule(name, forbidden) is not None
+
+
+def _matching_rule(name: str, forbidden: tuple[str, ...]) -> str | None:
+    for rule in forbidden:
+        if name == rule or name.startswith(rule + "."):
+            return rule
+        if rule.startswith("torch.Tensor.") and name.startswith("<object>."):
+            # a method call on some object: x.softmax(...) matches torch.Tensor.softmax
+            if name.split(".", 1)[1] == rule.removeprefix("torch.Tensor."):
+                return rule
+    return None
+
+
+# ----------------------------------------------------------------------------------------- run time
+def resolve(dotted: str) -> object | None:
+    """The object a dotted name refers to, or None."""
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            obj = getattr(obj, attribute, None)
+        return obj
+    return None
+
+
+class ForbiddenWatch(TorchFunctionMode):
+    """Records forbidden torch calls made while active, with the student's line that made them."""
+
+    def __init__(self, forbidden: Iterable[str], student_file: str):
+        super().__init__()
+        forbidden = tuple(forbidden)
+        self.everything = "torch" in forbidden
+        self.banned = {}
+        for name in forbidden:
+            obj = resolve(name)
+            if obj is not None and callable(obj):
+                self.banned[obj] = name
+        self.prefixes = tuple(name + "." for name in forbidden if not callable(resolve(name)))
+        self.student_file = student_file
+        self.violations: set[Violation] = set()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = self._forbidden_name(func)
+        if name is not None:
+            self.violations.add(Violation(self._student_line(), name))
+        return func(*args, **(kwargs or {}))
+
+    def _forbidden_name(self, func) -> str | None:
+        try:
+            if func in self.banned:
+                return self.banned[func]
+        except TypeError:  # unhashable callables
+            pass
+        qualified = f"{getattr(func, '__module__', None) or 'torch'}.{_name_of(func)}"
+        if self.everything:
+            return f"torch ({qualified})"
+        if any(qualified.startswith(prefix) for prefix in self.prefixes):
+            return qualified
+        return None
+
+    def _student_line(self) -> int:
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == self.student_file:
+                return frame.f_lineno
+            frame = frame.f_back
+        return 0
+
+
+def _name_of(func) -> str:
+    return getattr(func, "__name__", None) or type(func).__name__
+
+
+def watch_is_available() -> bool:
+    return hasattr(torch.overrides, "TorchFunctionMode")

@@ -1,0 +1,115 @@
+"""Probes: run an implementation on one case and record what it did.
+
+A probe is exercise-specific glue (build the modules a case describes, call the function, take
+gradients); the helpers here are what most probes share. Probes run in the worker for the student
+and in the parent for the reference, through ``run_probe``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import torch
+
+from autograder.plain import DETACHED
+
+
+class ProbeContext:
+    """What a probe may use besides the implementation: the guarded call and seeded cotangents."""
+
+    def __init__(
+        self,
+        case_key: str,
+        grad: tuple[str, ...] = (),
+        guard: Callable[[], contextlib.AbstractContextManager] | None = None,
+    ):
+        self.case_key = case_key  # the case's name on the CPU: seeds cotangents
+        self.grad = grad  # the inputs this case differentiates with respect to
+        self._guard = guard or contextlib.nullcontext
+
+    def call(self, function: Callable, *args: Any, **kwargs: Any) -> Any:
+        """Call code under test (inside the forbidden-API watch, when grading a student)."""
+        with self._guard():
+            return function(*args, **kwargs)
+
+    def cotangent(self, output: torch.Tensor, salt: str = "") -> torch.Tensor:
+        """A fixed random direction for a vector-Jacobian product, the same for student and reference."""
+        digest = hashlib.sha256(f"{self.case_key}:{salt}".encode()).digest()
+        generator = torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") >> 1)
+        draw = torch.randn(output.shape, generator=generator, dtype=torch.float64)
+        return draw.to(dtype=output.dtype, device=output.device)
+
+
+def vjp(
+    output: Any, wrt: Mapping[str, torch.Tensor], ctx: ProbeContext, salt: str = ""
+) -> dict[str, Any]:
+    """Gradients of ``sum(output * cotangent)`` w.r.t. each tensor in ``wrt``, keyed ``grad:<name>``.
+
+    A name maps to ``DETACHED`` when the output is not connected to the autograd graph, and to
+    ``None`` when no gradient reaches that input.
+    """
+    keys = [f"grad:{name}" for name in wrt]
+    if type(output) is not torch.Tensor or output.layout != torch.strided:
+        return {}
+    if not output.requires_grad:
+        return dict.fromkeys(keys, DETACHED)
+    if output.is_complex() or not output.is_floating_point():
+        return {}
+    cotangent = ctx.cotangent(output, salt)
+    grads = torch.autograd.grad(output, list(wrt.values()), cotangent, allow_unused=True)
+    return dict(zip(keys, grads, strict=False))
+
+
+def call_function(
+    impl: Callable, inputs: dict[str, Any], ctx: ProbeContext, args: tuple[str, ...]
+) -> dict[str, Any]:
+    """The common probe: ``out = impl(*positional, **keywords)`` plus gradients w.r.t. ``ctx.grad``."""
+    grad = ctx.grad
+    for name in grad:
+        inputs[name].requires_grad_(True)
+    positional = [inputs[name] for name in args]
+    keywords = {name: value for name, value in inputs.items() if name not in args}
+    output = ctx.call(impl, *positional, **keywords)
+    observations = {"out": output}
+    observations.update(vjp(output, {name: inputs[name] for name in grad}, ctx))
+    return observations
+
+
+def function_probe(*args: str) -> Callable:
+    """A probe that calls the implementation with the named positional ``args`` (others by keyword)."""
+
+    def probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
+        return call_function(impl, inputs, ctx, args)
+
+    return probe
+
+
+def snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Copies of every tensor and array among the inputs, to detect in-place modification."""
+    copies = {}
+    for name, value in inputs.items():
+        if isinstance(value, torch.Tensor):
+            copies[name] = value.detach().clone()
+        elif isinstance(value, np.ndarray):
+            copies[name] = value.copy()
+    return copies
+
+
+def modified_inputs(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Names of the inputs whose values changed (NaNs compare equal)."""
+    return [name for name, original in before.items() if not _same(original, after[name])]
+
+
+def _same(original: Any, current: Any) -> bool:
+    if isinstance(original, np.ndarray):
+        return np.array_equal(original, current, equal_nan=original.dtype.kind == "f")
+    current = current.detach()
+    if original.shape != current.shape:
+        return False
+    if original.is_floating_point():
+        return bool(torch.isclose(original, current, rtol=0, atol=0, equal_nan=True).all())
+    return torch.equal(original, current)

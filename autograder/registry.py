@@ -1,0 +1,65 @@
+"""Every exercise the grader knows, in course order, and how to select them."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterable
+from functools import cache
+
+from autograder.exercise import Exercise
+
+WEEK_MODULES = (
+    "week01_practices",
+    "week02_mlp_cnn",
+    "week03_gnn_transformer",
+    "week04_symmetry",
+    "week05_diffprog",
+    "week06_generative1",
+    "week07_generative2",
+    "week08_pinn",
+)
+
+
+@cache
+def all_exercises() -> tuple[Exercise, ...]:
+    """Each week's ``EXERCISES`` from ``autograder.exercises.<week module>``, in course order."""
+    exercises = []
+    for module in WEEK_MODULES:
+        name = f"autograder.exercises.{module}"
+        if importlib.util.find_spec(name) is not None:
+            exercises.extend(importlib.import_module(name).EXERCISES)
+    return tuple(exercises)
+
+
+def exercise_by_id(exercise_id: str) -> Exercise:
+    for exercise in all_exercises():
+        if exercise.id == exercise_id:
+            return exercise
+    raise KeyError(f"no exercise {exercise_id!r}")
+
+
+def week_module(week: str) -> str:
+    """``1``, ``01``, ``week01`` or ``week01_practices`` -> ``week01_practices``."""
+    text = week.strip().lower().removeprefix("week")
+    number = text.split("_", 1)[0]
+    if not number.isdigit():
+        raise ValueError(f"unknown week {week!r}: use a number 1-8 or a name like week01")
+    for module in WEEK_MODULES:
+        if int(module[4:6]) == int(number):
+            return module
+    raise ValueError(f"unknown week {week!r}: the course has weeks 1-{len(WEEK_MODULES)}")
+
+
+def select(weeks: Iterable[str] = (), ids: Iterable[str] = ()) -> list[Exercise]:
+    """Exercises of the given weeks and/or with the given ids (all of them when both are empty)."""
+    modules = {week_module(week) for week in weeks}
+    ids = set(ids)
+    unknown = ids - {exercise.id for exercise in all_exercises()}
+    if unknown:
+        raise ValueError(f"unknown exercise(s): {', '.join(sorted(unknown))}")
+    return [
+        exercise
+        for exercise in all_exercises()
+        if (not modules and not ids) or exercise.module in modules or exercise.id in ids
+    ]

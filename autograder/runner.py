@@ -1,0 +1,149 @@
+"""Parent side of the worker: start one per exercise, collect its messages, enforce the time limit.
+
+Workers are forked from a multiprocessing fork server that imported torch once, so a fresh worker
+per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
+is read as bytes and decoded with ``plain.loads`` (``torch.load(weights_only=True)``); a worker that
+hangs is killed at its deadline, and one that dies mid-way loses only the cases it had not reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograder import plain, server
+from autograder.case import Case
+from autograder.exercise import Exercise
+from autograder.worker import OUTPUT_FILE, describe_case
+
+MAX_MESSAGE_BYTES = 256 * 2**20
+OUTPUT_TAIL_CHARS = 1500
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Keep multiprocessing from re-running the caller's ``__main__`` script in the worker.
+
+    The worker's entry point is importable (``autograder.worker.main``), so it needs nothing from
+    ``__main__``; without this, a grading script with no ``if __name__ == "__main__"`` guard would run
+    again inside every worker.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+@dataclass
+class WorkerRun:
+    """What came back from one worker: a load failure, or one message per case it finished."""
+
+    load_status: str | None = None  # None (loaded), "missing" or "error"
+    load_message: str = ""
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timed_out: bool = False
+    crashed: str | None = None  # why the worker ended before reporting every case
+    output_tail: str = ""
+
+
+class Worker:
+    """One running worker process for one exercise."""
+
+    def __init__(self, exercise: Exercise, submission_file: str, cases: list[Case]):
+        self.exercise = exercise
+        self.workdir = tempfile.mkdtemp(prefix="ml4p-")
+        request = {
+            "exercise": exercise.id,
+            "module": exercise.module,
+            "attribute": exercise.name,
+            "path": os.path.abspath(submission_file),
+            "workdir": self.workdir,
+            "cases": [describe_case(case) for case in cases],
+        }
+        context = server.context()
+        self.receiver, sender = context.Pipe(duplex=False)
+        from autograder import worker
+
+        self.process = context.Process(target=worker.main, args=(sender, plain.dumps(request)))
+        self.started = time.monotonic()
+        with _main_module_hidden():
+            self.process.start()
+        sender.close()
+
+    def collect(self, timeout: float) -> WorkerRun:
+        """Read messages until the worker is done, dies, or ``timeout`` seconds after its start."""
+        run = WorkerRun()
+        deadline = self.started + timeout
+        try:
+            self._read_messages(run, deadline)
+        finally:
+            self._stop()
+            run.output_tail = self._output_tail()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return run
+
+    def _read_messages(self, run: WorkerRun, deadline: float) -> None:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self.receiver.poll(remaining):
+                run.timed_out = True
+                return
+            try:
+                message = plain.loads(self.receiver.recv_bytes(MAX_MESSAGE_BYTES))
+            except (EOFError, OSError):
+                run.crashed = self._exit_description()
+                return
+            except Exception as error:
+                run.crashed = f"the worker sent data that is not plain tensors ({error})"
+                return
+            if not self._accept(message, run):
+                return
+
+    @staticmethod
+    def _accept(message: dict[str, Any], run: WorkerRun) -> bool:
+        """Record one message; False when the run is over."""
+        kind = message.get("kind")
+        if kind == "load_failed":
+            run.load_status, run.load_message = message["status"], message["message"]
+            return False
+        if kind == "case":
+            run.cases[message["name"]] = message
+        return kind != "done"
+
+    def _stop(self) -> None:
+        self.receiver.close()
+        self.process.join(timeout=1.0)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+    def _exit_description(self) -> str:
+        self.process.join(timeout=2.0)
+        code = self.process.exitcode
+        if code is None:
+            return "the worker stopped responding"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"the worker was killed by {name}"
+        return f"the worker exited with status {code}"
+
+    def _output_tail(self) -> str:
+        try:
+            with open(os.path.join(self.workdir, OUTPUT_FILE), errors="replace") as output:
+                text = output.read()
+        except OSError:
+            return ""
+        return text[-OUTPUT_TAIL_CHARS:]

@@ -1,0 +1,72 @@
+"""Hidden reference for week07_generative2 (evaluated by the grader in float64 on the CPU).
+
+Written independently of the solution: the coupling layer selects the transformed coordinates by
+index and assembles its output with ``index_copy``; the denoising loss is built on
+``torch.nn.functional.mse_loss``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class AffineCoupling(nn.Module):
+    """Reference for week07_generative2.AffineCoupling: index selection of the transformed half.
+
+    ``forward`` is z -> x (generative), ``inverse`` is x -> z (NeuralRG names them the other way).
+    """
+
+    def __init__(self, mask: torch.Tensor, s_net: nn.Module, t_net: nn.Module) -> None:
+        super().__init__()
+        self.register_buffer("mask", torch.as_tensor(mask).to(torch.bool))
+        self.s_net = s_net
+        self.t_net = t_net
+
+    def _scale_and_shift(self, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Indices of the transformed coordinates, and s and t restricted to them."""
+        keep = self.mask.to(y.device)
+        moved = torch.nonzero(~keep).reshape(-1)
+        conditioner_input = torch.where(keep, y, torch.zeros_like(y))
+        s = self.s_net(conditioner_input).index_select(-1, moved)
+        t = self.t_net(conditioner_input).index_select(-1, moved)
+        return moved, s, t
+
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Reference forward z -> x: x_moved = z_moved * exp(s) + t, logdet = sum(s)."""
+        moved, s, t = self._scale_and_shift(z)
+        x_moved = z.index_select(-1, moved) * torch.exp(s) + t
+        return z.index_copy(-1, moved, x_moved), s.sum(dim=-1)
+
+    def inverse(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Reference inverse x -> z: z_moved = (x_moved - t) * exp(-s), logdet_inv = -sum(s)."""
+        moved, s, t = self._scale_and_shift(x)
+        z_moved = (x.index_select(-1, moved) - t) * torch.exp(-s)
+        return x.index_copy(-1, moved, z_moved), -s.sum(dim=-1)
+
+
+def dsm_loss(
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    x0: torch.Tensor,
+    sigma: float | torch.Tensor,
+    noise: torch.Tensor,
+    weighting: str = "none",
+) -> torch.Tensor:
+    """Reference for week07_generative2.dsm_loss: F.mse_loss against the target -noise/sigma."""
+    if weighting not in ("none", "sigma2"):
+        raise ValueError(f"unknown weighting {weighting!r}; expected 'none' or 'sigma2'")
+    batch = x0.shape[0]
+    if isinstance(sigma, torch.Tensor):
+        sigma_per_sample = sigma.to(dtype=x0.dtype, device=x0.device).expand(batch)
+    else:
+        sigma_per_sample = torch.full((batch,), sigma, dtype=x0.dtype, device=x0.device)
+    sigma_view = sigma_per_sample.view(batch, *([1] * (x0.dim() - 1)))
+    x_tilde = torch.addcmul(x0, sigma_view, noise)
+    target = -noise / sigma_view
+    squared = F.mse_loss(score_fn(x_tilde, sigma_per_sample), target, reduction="none")
+    per_sample = 0.5 * squared.reshape(batch, -1).sum(dim=1)
+    weights = sigma_per_sample.square() if weighting == "sigma2" else torch.ones_like(per_sample)
+    return torch.dot(weights, per_sample) / batch

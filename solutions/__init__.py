@@ -1,0 +1,1 @@
+"""Instructor solutions: the single source of every exercise (stubs are generated from here)."""
