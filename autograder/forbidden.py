@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import torch
 from torch.overrides import TorchFunctionMode
 
 
@@ -156,7 +155,3 @@ class ForbiddenWatch(TorchFunctionMode):
 
 def _name_of(func) -> str:
     return getattr(func, "__name__", None) or type(func).__name__
-
-
-def watch_is_available() -> bool:
-    return hasattr(torch.overrides, "TorchFunctionMode")
