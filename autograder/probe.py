@@ -53,7 +53,7 @@ def vjp(
     ``None`` when no gradient reaches that input.
     """
     keys = [f"grad:{name}" for name in wrt]
-    if type(output) is not torch.Tensor or output.layout != torch.strided:
+    if not keys or type(output) is not torch.Tensor or output.layout != torch.strided:
         return {}
     if not output.requires_grad:
         return dict.fromkeys(keys, DETACHED)

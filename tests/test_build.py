@@ -92,3 +92,13 @@ def test_regions_become_not_implemented_errors_naming_the_exercise():
 def test_malformed_regions_are_refused(source, problem):
     with pytest.raises(BuildError, match=problem):
         stub_source(source, "week09_demo")
+
+
+def test_build_check_reports_stale_stubs_without_writing(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "week09_demo.py").write_text(SOLUTION)
+    assignments = tmp_path / "assignments"
+    assert build(tmp_path / "solutions", assignments, check=True) == [assignments / "week09_demo.py"]
+    assert not assignments.exists()
+    assert build(tmp_path / "solutions", assignments) == [assignments / "week09_demo.py"]
+    assert build(tmp_path / "solutions", assignments, check=True) == []
