@@ -234,8 +234,11 @@ def _report(
         finite = wrong & reference.isfinite() & yours.isfinite()
         if bool(finite.any()):
             absolute = (yours - reference).abs()[finite]
-            relative = absolute / reference.abs()[finite].clamp_min(1e-300)
-            text += f"; max abs error {absolute.max().item():.2e}, max rel error {relative.max().item():.2e}"
+            text += f"; max abs error {absolute.max().item():.2e}"
+            nonzero = reference[finite] != 0
+            if bool(nonzero.any()):
+                relative = absolute[nonzero] / reference[finite][nonzero].abs()
+                text += f", max rel error {relative.max().item():.2e}"
         text += f" (tolerance rtol {tolerance.rtol:.0e}, atol {tolerance.atol:.0e} x scale)"
     return text
 

@@ -189,7 +189,8 @@ def _case_problem(
     if message["outcome"] == "not_implemented":
         return f"not implemented yet ({message['error']})"
     if message["outcome"] == "raised":
-        return f"raised {message['error']}"
+        raised = f"raised {message['error']}"
+        return f"{raised}; hint: {case.hint}" if case.hint else raised
     observed = {key: plain.decode(value) for key, value in message["observations"].items()}
     problem = _judge(case, reference, observed, message)
     if problem is None:

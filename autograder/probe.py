@@ -89,19 +89,29 @@ def function_probe(*args: str) -> Callable:
 
 
 def snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Copies of every tensor and array among the inputs, to detect in-place modification."""
+    """Copies of every tensor and array among the inputs (nested ones too), keyed by dotted name."""
     copies = {}
-    for name, value in inputs.items():
-        if isinstance(value, torch.Tensor):
-            copies[name] = value.detach().clone()
-        elif isinstance(value, np.ndarray):
-            copies[name] = value.copy()
+    for name, value in _arrays(inputs):
+        copies[name] = value.detach().clone() if isinstance(value, torch.Tensor) else value.copy()
     return copies
 
 
-def modified_inputs(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Names of the inputs whose values changed (NaNs compare equal)."""
-    return [name for name, original in before.items() if not _same(original, after[name])]
+def modified_inputs(before: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
+    """Names of the inputs whose values changed since ``before`` (NaNs compare equal)."""
+    now = dict(_arrays(inputs))
+    return [name for name, original in before.items() if not _same(original, now[name])]
+
+
+def _arrays(value: Any, prefix: str = ""):
+    """(dotted name, tensor or array) for every tensor and array inside nested dicts and lists."""
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        yield prefix, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _arrays(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _arrays(item, f"{prefix}[{index}]")
 
 
 def _same(original: Any, current: Any) -> bool:

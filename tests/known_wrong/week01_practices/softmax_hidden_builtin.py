@@ -4,7 +4,7 @@
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "check": "forbidden APIs",
-    "message": r"uses forbidden torch\.Tensor\.softmax \(line 15\)",
+    "message": r"uses forbidden torch\.Tensor\.softmax \(line 14\)",
     "status": "banned",
 }
 

@@ -1,0 +1,513 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Week 2: MLP, backpropagation from scratch, and convolution as a matrix
+# In the first part you write the building blocks of a multilayer perceptron in plain numpy
+# (float64, CPU): every layer has a `forward` that remembers what it needs and a `backward` that
+# turns the gradient of the loss with respect to its output (`delta`) into the gradient with
+# respect to its input, storing the gradients of its parameters on the way. No autograd allowed:
+# this is the chain rule by hand. Convention: a linear layer computes `x @ W + b` with `W` of
+# shape `(F_in, F_out)` (rows of `x` are samples).
+#
+# In the second part you write a 2-D convolution (a cross-correlation, as in PyTorch) as one big
+# sparse matrix acting on the flattened image, and use it to convolve a batch.
+#
+# Check your work with `ml4p check week02`.
+
+# %%
+"""Week 2 exercises: numpy backpropagation and convolution as a sparse matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+# %% [markdown]
+# ## Backpropagation in numpy
+# Training a network means computing the gradient of a scalar loss with respect to millions of
+# parameters. Backpropagation does it at the cost of about two forward passes by applying the
+# chain rule layer by layer, from the loss back to the input: each layer receives
+# `delta = dL/d(output)` and returns `dL/d(input)`. The same bookkeeping is what `torch.autograd`
+# does for you from week 3 on; here you do it yourself, which is also how you learn to debug it.
+#
+# All classes work on float64 numpy arrays of shape `(B, F)` (a batch of `B` samples).
+# **Forbidden in this part: `torch`, autograd of any kind, `jax`.**
+
+
+# %%
+class Linear:
+    """Affine layer ``y = x @ W + b``; exercise ``week02_mlp_cnn.Linear``.
+
+    Convention: ``W`` has shape ``(F_in, F_out)``, ``b`` has shape ``(F_out,)``; rows of ``x``
+    are samples. After ``backward``, ``self.grads`` is ``[dL/dW, dL/db]``.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        self.W = W
+        self.b = b
+        self.grads: list[np.ndarray] | None = None
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The parameters ``[W, b]``, in the order of ``self.grads``."""
+        return [self.W, self.b]
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``x @ W + b`` and remember ``x`` for the backward pass.
+
+        Exercise ``week02_mlp_cnn.Linear``.
+
+        Args:
+            x: input, shape ``(B, F_in)``, float64.
+        Returns:
+            ``x @ W + b``, shape ``(B, F_out)``, float64.
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        self.x = x
+        return x @ self.W + self.b
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Store ``self.grads = [dW, db]`` and return the gradient with respect to the input.
+
+        Exercise ``week02_mlp_cnn.Linear``.
+
+        Math (``delta = dL/dy``, ``y = x W + b``):
+            dW = x^T delta,   db = sum_b delta[b, :],   dL/dx = delta W^T
+        Args:
+            delta: ``dL/dy``, shape ``(B, F_out)``, float64.
+        Returns:
+            ``dL/dx``, shape ``(B, F_in)``, float64.
+        Overwrite ``self.grads`` (do not accumulate): calling ``backward`` twice with the same
+        ``delta`` leaves the same gradients. Do not modify ``delta`` in place.
+        """
+        ### BEGIN SOLUTION
+        self.grads = [self.x.T @ delta, delta.sum(axis=0)]
+        return delta @ self.W.T
+        ### END SOLUTION
+
+
+# %%
+class Sigmoid:
+    """Elementwise logistic function; exercise ``week02_mlp_cnn.Sigmoid``.
+
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``sigmoid(x) = 1 / (1 + exp(-x))`` elementwise without overflow.
+
+        Exercise ``week02_mlp_cnn.Sigmoid``.
+
+        Args:
+            x: input, any shape, float64.
+        Returns:
+            ``sigmoid(x)``, same shape, float64, values in ``[0, 1]``.
+        Numerics:
+            Must not overflow, divide by zero or produce NaN under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for ``|x|`` up to 1000.
+            ``1 / (1 + np.exp(-x))`` overflows for ``x = -1000``, and ``np.where`` evaluates both
+            branches. Use ``0.5 * (1 + tanh(x / 2))`` or a form that only ever evaluates
+            ``exp(-|x|)``.
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        decay = np.exp(-np.abs(x))
+        self.y = np.where(x >= 0, 1.0, decay) / (1.0 + decay)
+        return self.y
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``delta * y * (1 - y)`` with ``y = sigmoid(x)`` from the forward pass.
+
+        Exercise ``week02_mlp_cnn.Sigmoid``.
+
+        Args:
+            delta: ``dL/dy``, same shape as the forward input, float64.
+        Returns:
+            ``dL/dx``, same shape, float64.
+        """
+        ### BEGIN SOLUTION
+        return delta * self.y * (1.0 - self.y)
+        ### END SOLUTION
+
+
+# %%
+class Tanh:
+    """Elementwise hyperbolic tangent; exercise ``week02_mlp_cnn.Tanh``.
+
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``tanh(x)`` elementwise and remember what the backward pass needs.
+
+        Exercise ``week02_mlp_cnn.Tanh``.
+
+        Args:
+            x: input, any shape, float64.
+        Returns:
+            ``tanh(x)``, same shape, float64.
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        self.y = np.tanh(x)
+        return self.y
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``delta * (1 - y**2)`` with ``y = tanh(x)`` from the forward pass.
+
+        Exercise ``week02_mlp_cnn.Tanh``.
+
+        Args:
+            delta: ``dL/dy``, same shape as the forward input, float64.
+        Returns:
+            ``dL/dx``, same shape, float64.
+        """
+        ### BEGIN SOLUTION
+        return delta * (1.0 - self.y**2)
+        ### END SOLUTION
+
+
+# %%
+class ReLU:
+    """Elementwise rectifier ``max(x, 0)``; exercise ``week02_mlp_cnn.ReLU``.
+
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``max(x, 0)`` elementwise and remember what the backward pass needs.
+
+        Exercise ``week02_mlp_cnn.ReLU``.
+
+        Args:
+            x: input, any shape, float64.
+        Returns:
+            ``max(x, 0)``, same shape, float64.
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        self.active = x > 0
+        return np.where(self.active, x, 0.0)
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``).
+
+        Exercise ``week02_mlp_cnn.ReLU``.
+
+        Args:
+            delta: ``dL/dy``, same shape as the forward input, float64.
+        Returns:
+            ``dL/dx``, same shape, float64.
+        """
+        ### BEGIN SOLUTION
+        return np.where(self.active, delta, 0.0)
+        ### END SOLUTION
+
+
+# %%
+class SoftmaxCrossEntropy:
+    """Softmax followed by cross-entropy, fused; exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
+
+    Per sample: ``loss_b = -sum_c p_bc log softmax(z_b)_c`` for logits ``z`` and target
+    probabilities ``p`` (one-hot rows, or any rows that sum to 1).
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, logits: np.ndarray, target_onehot: np.ndarray) -> np.ndarray:
+        """Compute the per-sample cross-entropy of ``softmax(logits)`` against the targets.
+
+        Exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
+
+        Math:
+            log softmax(z)_c = (z_c - m) - log sum_j exp(z_j - m),  m = max_j z_j
+            loss_b = -sum_c p_bc log softmax(z_b)_c
+        Args:
+            logits: ``z``, shape ``(B, C)``, float64.
+            target_onehot: ``p``, shape ``(B, C)``, float64, rows sum to 1.
+        Returns:
+            Per-sample loss, shape ``(B,)``, float64 (not averaged).
+        Numerics:
+            Must stay finite, without overflow, division by zero or NaN, under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for logits of size 1000,
+            also when the target class has probability ``exp(-2000)`` (never take ``log`` of a
+            softmax: use the log-sum-exp form above).
+        Do not modify the inputs in place.
+        """
+        ### BEGIN SOLUTION
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        self.probs = np.exp(log_probs)
+        self.target = target_onehot
+        return -(target_onehot * log_probs).sum(axis=1)
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits.
+
+        Exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
+
+        Args:
+            delta: ``dL/d loss_b``, shape ``(B,)``, float64 (``1/B`` for a batch mean).
+        Returns:
+            ``dL/dz``, shape ``(B, C)``, float64.
+        """
+        ### BEGIN SOLUTION
+        return (self.probs - self.target) * delta[:, None]
+        ### END SOLUTION
+
+
+# %%
+class Sequential:
+    """A chain of layers followed by a loss; exercise ``week02_mlp_cnn.Sequential``.
+
+    ``layers`` are objects with ``forward(x)`` and ``backward(delta)`` (e.g. ``Linear``, ``Tanh``);
+    ``loss`` has ``forward(h, *loss_args) -> (B,)`` and ``backward(delta[B]) -> dL/dh``
+    (e.g. ``SoftmaxCrossEntropy``). The network's loss is the mean of the per-sample losses.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def __init__(self, layers: list, loss: object) -> None:
+        self.layers = layers
+        self.loss = loss
+
+    def forward(self, x: np.ndarray, *loss_args: np.ndarray) -> float:
+        """Run the layers and the loss and return the mean loss over the batch.
+
+        Exercise ``week02_mlp_cnn.Sequential``.
+
+        Math:
+            h = layer_n(... layer_1(x)),  L = (1/B) sum_b loss.forward(h, *loss_args)_b
+        Args:
+            x: input, shape ``(B, F_in)``, float64.
+            loss_args: passed on to ``loss.forward`` after ``h`` (e.g. the one-hot targets).
+        Returns:
+            ``L`` as a Python float.
+        """
+        ### BEGIN SOLUTION
+        h = x
+        for layer in self.layers:
+            h = layer.forward(h)
+        per_sample = self.loss.forward(h, *loss_args)
+        self.batch_size = per_sample.shape[0]
+        return float(per_sample.mean())
+        ### END SOLUTION
+
+    def backward(self) -> np.ndarray:
+        """Backpropagate the mean loss through the loss and the layers; return ``dL/dx``.
+
+        Exercise ``week02_mlp_cnn.Sequential``.
+
+        Seeds ``delta = ones(B) / B`` (the derivative of the batch mean with respect to each
+        per-sample loss), calls ``loss.backward`` and then every layer's ``backward`` in reverse
+        order; each layer stores its own parameter gradients.
+        Returns:
+            ``dL/dx``, shape ``(B, F_in)``, float64.
+        """
+        ### BEGIN SOLUTION
+        delta = self.loss.backward(np.full(self.batch_size, 1.0 / self.batch_size))
+        for layer in reversed(self.layers):
+            delta = layer.backward(delta)
+        return delta
+        ### END SOLUTION
+
+
+# %%
+def mlp_loss_and_grads(
+    params: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, y_onehot: np.ndarray
+) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
+    """Compute the mean softmax cross-entropy of a tanh MLP and its parameter gradients.
+
+    Exercise ``week02_mlp_cnn.mlp_loss_and_grads``.
+
+    Math:
+        h_0 = x,  h_k = tanh(h_{k-1} W_k + b_k) for k < n,  z = h_{n-1} W_n + b_n,
+        L = (1/B) sum_b -sum_c p_bc log softmax(z_b)_c
+    Args:
+        params: ``[(W_1, b_1), ..., (W_n, b_n)]``, ``W_k`` of shape ``(F_{k-1}, F_k)``, ``b_k`` of
+            shape ``(F_k,)``, float64. The last layer is linear (no tanh); ``n = 1`` is allowed.
+        x: input, shape ``(B, F_0)``, float64.
+        y_onehot: target probabilities ``p``, shape ``(B, F_n)``, float64, rows sum to 1.
+    Returns:
+        ``(L, [(dL/dW_1, dL/db_1), ..., (dL/dW_n, dL/db_n)])``: ``L`` a Python float, gradients
+        float64 arrays with the shapes of the parameters.
+    Allowed: the classes above. Forbidden: torch, autograd of any kind, jax.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    linears = [Linear(W, b) for W, b in params]
+    layers = []
+    for linear in linears[:-1]:
+        layers += [linear, Tanh()]
+    net = Sequential([*layers, linears[-1]], SoftmaxCrossEntropy())
+    loss = net.forward(x, y_onehot)
+    net.backward()
+    return loss, [(linear.grads[0], linear.grads[1]) for linear in linears]
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ## Convolution as a sparse matrix
+# A convolutional layer is a linear map, so it is a matrix acting on the flattened image. That
+# matrix is huge but almost empty: each output pixel sees only `K_h * K_w` input pixels per
+# channel, and the same weights repeat along the diagonals (a doubly-block Toeplitz matrix for
+# zero padding, doubly-block circulant for periodic padding, the natural choice on a torus
+# such as a lattice with periodic boundary conditions). Building it makes weight sharing and
+# translation equivariance concrete.
+
+
+# %%
+def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
+    """Return ``(value, value)`` for an int and the pair itself otherwise (given helper)."""
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+# %%
+def conv2d_sparse_matrix(
+    weight: torch.Tensor,
+    in_hw: tuple[int, int],
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    padding_mode: str = "zeros",
+) -> torch.Tensor:
+    r"""Build the sparse matrix ``M`` of a 2-D convolution acting on a flattened image.
+
+    Exercise ``week02_mlp_cnn.conv2d_sparse_matrix``.
+
+    Math (cross-correlation, as ``torch.nn.functional.conv2d``; S stride, P padding, D dilation):
+        y[mu, i, j] = sum_{nu, m, n} W[mu, nu, m, n] * x[nu, r, c],
+        r = i*S_h - P_h + m*D_h,  c = j*S_w - P_w + n*D_w
+        H_out = floor((H + 2 P_h - D_h (K_h - 1) - 1) / S_h) + 1   (the same for W_out)
+        row index (mu * H_out + i) * W_out + j,  column index (nu * H + r) * W + c
+        (C order, so ``M @ x.reshape(-1)`` equals ``conv(x).reshape(-1)`` for one image).
+    Padding:
+        ``"zeros"``: taps that fall outside the image are omitted (no entry at all).
+        ``"circular"``: the input is periodic, ``r -> r mod H`` and ``c -> c mod W``
+        (any padding, even larger than the image); taps that wrap onto the same input pixel are
+        merged into one entry holding the sum of their weights.
+    Args:
+        weight: ``(C_out, C_in, K_h, K_w)``, float32 or float64, any device.
+        in_hw: ``(H, W)``, the input image size.
+        stride, padding, dilation: an int or a pair ``(for H, for W)``.
+        padding_mode: ``"zeros"`` or ``"circular"``.
+    Returns:
+        A coalesced sparse COO (or CSR) tensor of shape ``(C_out*H_out*W_out, C_in*H*W)`` with
+        the dtype and device of ``weight``, holding exactly the structural nonzeros: one entry per
+        (output pixel, input pixel) pair connected by at least one tap, even when the weight
+        there is exactly 0 (never derive the sparsity pattern from the values). Its values are
+        differentiable with respect to ``weight`` (take them from ``weight`` by indexing).
+    Cost:
+        Never build a dense matrix: a 1x1x128x128 input with a 3x3 kernel has a 16384 x 16384
+        matrix (1 GiB dense) but fewer than 150k nonzeros.
+    Allowed: ``torch.arange``, integer arithmetic, indexing, ``torch.sparse_coo_tensor`` (pass
+    ``check_invariants=True`` explicitly, which also silences a torch warning), ``coalesce``.
+    Forbidden: ``torch.nn.functional.conv2d``, ``torch.nn.Conv2d``, ``torch.nn.functional.unfold``,
+    ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
+    Do not modify ``weight`` in place.
+    """
+    ### BEGIN SOLUTION
+    if padding_mode not in ("zeros", "circular"):
+        raise ValueError(f"padding_mode must be 'zeros' or 'circular', got {padding_mode!r}")
+    c_out, c_in, k_h, k_w = weight.shape
+    height, width = in_hw
+    device = weight.device
+    axes = []
+    for n_in, k, s, p, d in zip(
+        in_hw, (k_h, k_w), _pair(stride), _pair(padding), _pair(dilation), strict=True
+    ):
+        n_out = (n_in + 2 * p - d * (k - 1) - 1) // s + 1
+        if n_out < 1:
+            raise ValueError("the kernel does not fit into the padded input")
+        out_idx = torch.arange(n_out, device=device).repeat_interleave(k)
+        tap_idx = torch.arange(k, device=device).repeat(n_out)
+        in_idx = out_idx * s - p + tap_idx * d
+        if padding_mode == "circular":
+            in_idx = in_idx % n_in
+        else:
+            inside = (in_idx >= 0) & (in_idx < n_in)
+            out_idx, tap_idx, in_idx = out_idx[inside], tap_idx[inside], in_idx[inside]
+        axes.append((n_out, out_idx, tap_idx, in_idx))
+    (h_out, i, m, r), (w_out, j, n, c) = axes
+    mu = torch.arange(c_out, device=device)[:, None, None, None]
+    nu = torch.arange(c_in, device=device)[None, :, None, None]
+    rows = (mu * h_out + i[:, None]) * w_out + j
+    cols = (nu * height + r[:, None]) * width + c
+    rows, cols = torch.broadcast_tensors(rows, cols)
+    values = weight[:, :, m[:, None], n]
+    matrix = torch.sparse_coo_tensor(
+        torch.stack([rows.reshape(-1), cols.reshape(-1)]),
+        values.reshape(-1),
+        size=(c_out * h_out * w_out, c_in * height * width),
+        check_invariants=True,
+    )
+    return matrix.coalesce()
+    ### END SOLUTION
+
+
+# %%
+def conv2d_via_matrix(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    padding_mode: str = "zeros",
+) -> torch.Tensor:
+    r"""Convolve a batch of images by multiplying with the sparse matrix of the convolution.
+
+    Exercise ``week02_mlp_cnn.conv2d_via_matrix``.
+
+    Math:
+        out[b] = (M @ x[b].reshape(-1)).reshape(C_out, H_out, W_out) + bias[:, None, None]
+        with ``M = conv2d_sparse_matrix(weight, (H, W), stride, padding, dilation, padding_mode)``.
+    Args:
+        x: ``(B, C_in, H, W)``, float32 or float64, any device (same dtype and device as
+            ``weight``).
+        weight: ``(C_out, C_in, K_h, K_w)``.
+        bias: ``(C_out,)`` or ``None``.
+        stride, padding, dilation, padding_mode: as in ``conv2d_sparse_matrix``.
+    Returns:
+        ``(B, C_out, H_out, W_out)``, the dtype and device of ``x``; differentiable with respect
+        to ``x``, ``weight`` and ``bias``.
+    Allowed: ``conv2d_sparse_matrix``, reshapes, and the sparse-dense product either as
+    ``torch.sparse.mm`` or as a gather-scatter over ``M.indices()`` and ``M.values()`` with
+    ``index_add``. (The backward of ``torch.sparse.mm`` with respect to a COO matrix forms a dense
+    ``(C_out*H_out*W_out, C_in*H*W)`` product, 1 GiB for a 128x128 image; the gather-scatter keeps
+    the weight gradient sparse.)
+    Forbidden: ``torch.nn.functional.conv2d``, ``torch.nn.Conv2d``, ``torch.nn.functional.unfold``,
+    ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    batch, _, height, width = x.shape
+    c_out, _, k_h, k_w = weight.shape
+    h_out, w_out = (
+        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        for n, k, s, p, d in zip(
+            (height, width), (k_h, k_w), _pair(stride), _pair(padding), _pair(dilation), strict=True
+        )
+    )
+    matrix = conv2d_sparse_matrix(weight, (height, width), stride, padding, dilation, padding_mode)
+    rows, cols = matrix.indices()
+    products = matrix.values()[:, None] * x.flatten(1).T[cols]
+    out = x.new_zeros(matrix.shape[0], batch).index_add(0, rows, products)
+    out = out.T.reshape(batch, c_out, h_out, w_out)
+    if bias is not None:
+        out = out + bias[:, None, None]
+    return out
+    ### END SOLUTION
