@@ -64,12 +64,17 @@ def grade(
     devices = resolve_devices(device)
     results: dict[str, ExerciseResult] = {}
     in_flight: list[_Pending] = []
-    for exercise in exercises:
-        in_flight.append(_start(exercise, Path(submission), seed, devices))
-        while len(in_flight) >= max(1, jobs):
+    try:
+        for exercise in exercises:
+            in_flight.append(_start(exercise, Path(submission), seed, devices))
+            while len(in_flight) >= max(1, jobs):
+                _finish(in_flight.pop(0), results, on_result)
+        while in_flight:
             _finish(in_flight.pop(0), results, on_result)
-    while in_flight:
-        _finish(in_flight.pop(0), results, on_result)
+    finally:  # a grader fault must not leave workers behind
+        for pending in in_flight:
+            if pending.worker is not None:
+                pending.worker.kill()
     ordered = [results[exercise.id] for exercise in exercises]
     return Report(submission=str(submission), seed=seed, exercises=ordered)
 
@@ -208,7 +213,10 @@ def _judge(case, reference, observed, message) -> str | None:
         names = ", ".join(message["modified"])
         return f"modified its input(s) {names} in place; work on copies or out-of-place ops"
     for prop in case.properties:
-        problem = prop.check(observed, case)
+        try:
+            problem = prop.check(observed, case)
+        except Exception as error:  # malformed output that a property cannot read
+            problem = f"could not be checked on your output ({type(error).__name__}: {error})"
         if problem:
             return f"{prop.name}: {problem}"
     return None

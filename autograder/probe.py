@@ -60,7 +60,10 @@ def vjp(
     if output.is_complex() or not output.is_floating_point():
         return {}
     cotangent = ctx.cotangent(output, salt)
-    grads = torch.autograd.grad(output, list(wrt.values()), cotangent, allow_unused=True)
+    # retain the graph: a probe may take several vjps through outputs that share it
+    grads = torch.autograd.grad(
+        output, list(wrt.values()), cotangent, retain_graph=True, allow_unused=True
+    )
     return dict(zip(keys, grads, strict=False))
 
 

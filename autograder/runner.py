@@ -74,7 +74,9 @@ class Worker:
         self.receiver, sender = context.Pipe(duplex=False)
         from autograder import worker
 
-        self.process = context.Process(target=worker.main, args=(sender, plain.dumps(request)))
+        self.process = context.Process(
+            target=worker.main, args=(sender, plain.dumps(request)), daemon=True
+        )
         self.started = time.monotonic()
         with _main_module_hidden():
             self.process.start()
@@ -120,9 +122,14 @@ class Worker:
             run.cases[message["name"]] = message
         return kind != "done"
 
-    def _stop(self) -> None:
+    def kill(self) -> None:
+        """Stop the worker now, whatever it is doing, and clean up."""
+        self._stop(patience=0.0)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _stop(self, patience: float = 1.0) -> None:
         self.receiver.close()
-        self.process.join(timeout=1.0)
+        self.process.join(timeout=patience)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()

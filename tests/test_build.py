@@ -37,9 +37,7 @@ def _signatures(source: str) -> dict[str, tuple[str, str | None]]:
     """Top-level functions, classes and methods (helpers nested in a solution may vanish)."""
     found = {}
     tree = ast.parse(source)
-    methods = [
-        node for cls in tree.body if isinstance(cls, ast.ClassDef) for node in cls.body
-    ]
+    methods = [node for cls in tree.body if isinstance(cls, ast.ClassDef) for node in cls.body]
     for node in tree.body + methods:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             arguments = ast.unparse(node.args) if isinstance(node, ast.FunctionDef) else ""
@@ -98,7 +96,9 @@ def test_build_check_reports_stale_stubs_without_writing(tmp_path):
     (tmp_path / "solutions").mkdir()
     (tmp_path / "solutions" / "week09_demo.py").write_text(SOLUTION)
     assignments = tmp_path / "assignments"
-    assert build(tmp_path / "solutions", assignments, check=True) == [assignments / "week09_demo.py"]
+    assert build(tmp_path / "solutions", assignments, check=True) == [
+        assignments / "week09_demo.py"
+    ]
     assert not assignments.exists()
     assert build(tmp_path / "solutions", assignments) == [assignments / "week09_demo.py"]
     assert build(tmp_path / "solutions", assignments, check=True) == []

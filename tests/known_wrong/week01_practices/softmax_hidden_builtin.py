@@ -1,10 +1,9 @@
 """Reaches the built-in through getattr, where a text search cannot see it."""
 
-
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "check": "forbidden APIs",
-    "message": r"uses forbidden torch\.Tensor\.softmax \(line 14\)",
+    "message": r"uses forbidden torch\.Tensor\.softmax \(line 13\)",
     "status": "banned",
 }
 
