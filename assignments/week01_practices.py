@@ -60,7 +60,9 @@ def softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
         ``torch.special.softmax``, ``torch.log_softmax`` and its variants, ``torch.logsumexp``.
     Do not modify ``z`` in place.
     """
-    raise NotImplementedError("week01_practices.softmax: Compute the softmax of ``z`` along ``dim`` without overflow.")
+    raise NotImplementedError(
+        "week01_practices.softmax: Compute the softmax of ``z`` along ``dim`` without overflow."
+    )
 
 
 # %% [markdown]
@@ -93,7 +95,9 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
         ``torch.logsumexp``, ``Tensor.logsumexp``, ``torch.special.logsumexp``, the softmax family.
     Do not modify ``z`` in place.
     """
-    raise NotImplementedError("week01_practices.logsumexp: Compute log(sum(exp(z))) along ``dim`` without overflow.")
+    raise NotImplementedError(
+        "week01_practices.logsumexp: Compute log(sum(exp(z))) along ``dim`` without overflow."
+    )
 
 
 # %%
@@ -119,7 +123,9 @@ def log_softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
         ``torch.special.log_softmax``, ``torch.logsumexp``, the softmax family.
     Do not modify ``z`` in place.
     """
-    raise NotImplementedError("week01_practices.log_softmax: Compute log(softmax(z)) along ``dim`` as z - LSE(z), never as the log of the softmax.")
+    raise NotImplementedError(
+        "week01_practices.log_softmax: Compute log(softmax(z)) along ``dim`` as z - LSE(z), never as the log of the softmax."
+    )
 
 
 # %% [markdown]
@@ -159,4 +165,6 @@ def cross_entropy_from_logits(
         ``torch.nn.CrossEntropyLoss``, ``torch.nn.NLLLoss``, the softmax family of torch.
     Do not modify the inputs in place.
     """
-    raise NotImplementedError("week01_practices.cross_entropy_from_logits: Compute the cross-entropy between ``logits`` and integer or probability targets.")
+    raise NotImplementedError(
+        "week01_practices.cross_entropy_from_logits: Compute the cross-entropy between ``logits`` and integer or probability targets."
+    )

@@ -72,7 +72,9 @@ class Linear:
             ``x @ W + b``, shape ``(B, F_out)``, float64.
         Do not modify ``x`` in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.Linear.forward: Compute ``x @ W + b`` and remember ``x`` for the backward pass.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Linear.forward: Compute ``x @ W + b`` and remember ``x`` for the backward pass."
+        )
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
         """Store ``self.grads = [dW, db]`` and return the gradient with respect to the input.
@@ -88,7 +90,9 @@ class Linear:
         Overwrite ``self.grads`` (do not accumulate): calling ``backward`` twice with the same
         ``delta`` leaves the same gradients. Do not modify ``delta`` in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.Linear.backward: Store ``self.grads = [dW, db]`` and return the gradient with respect to the input.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Linear.backward: Store ``self.grads = [dW, db]`` and return the gradient with respect to the input."
+        )
 
 
 # %%
@@ -115,7 +119,9 @@ class Sigmoid:
             ``exp(-|x|)``.
         Do not modify ``x`` in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.Sigmoid.forward: Compute ``sigmoid(x) = 1 / (1 + exp(-x))`` elementwise without overflow.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Sigmoid.forward: Compute ``sigmoid(x) = 1 / (1 + exp(-x))`` elementwise without overflow."
+        )
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
         """Return ``delta * y * (1 - y)`` with ``y = sigmoid(x)`` from the forward pass.
@@ -127,7 +133,9 @@ class Sigmoid:
         Returns:
             ``dL/dx``, same shape, float64.
         """
-        raise NotImplementedError("week02_mlp_cnn.Sigmoid.backward: Return ``delta * y * (1 - y)`` with ``y = sigmoid(x)`` from the forward pass.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Sigmoid.backward: Return ``delta * y * (1 - y)`` with ``y = sigmoid(x)`` from the forward pass."
+        )
 
 
 # %%
@@ -148,7 +156,9 @@ class Tanh:
             ``tanh(x)``, same shape, float64.
         Do not modify ``x`` in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.Tanh.forward: Compute ``tanh(x)`` elementwise and remember what the backward pass needs.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Tanh.forward: Compute ``tanh(x)`` elementwise and remember what the backward pass needs."
+        )
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
         """Return ``delta * (1 - y**2)`` with ``y = tanh(x)`` from the forward pass.
@@ -160,7 +170,9 @@ class Tanh:
         Returns:
             ``dL/dx``, same shape, float64.
         """
-        raise NotImplementedError("week02_mlp_cnn.Tanh.backward: Return ``delta * (1 - y**2)`` with ``y = tanh(x)`` from the forward pass.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Tanh.backward: Return ``delta * (1 - y**2)`` with ``y = tanh(x)`` from the forward pass."
+        )
 
 
 # %%
@@ -181,7 +193,9 @@ class ReLU:
             ``max(x, 0)``, same shape, float64.
         Do not modify ``x`` in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.ReLU.forward: Compute ``max(x, 0)`` elementwise and remember what the backward pass needs.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.ReLU.forward: Compute ``max(x, 0)`` elementwise and remember what the backward pass needs."
+        )
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
         """Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``).
@@ -193,7 +207,9 @@ class ReLU:
         Returns:
             ``dL/dx``, same shape, float64.
         """
-        raise NotImplementedError("week02_mlp_cnn.ReLU.backward: Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``).")
+        raise NotImplementedError(
+            "week02_mlp_cnn.ReLU.backward: Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``)."
+        )
 
 
 # %%
@@ -225,7 +241,9 @@ class SoftmaxCrossEntropy:
             softmax: use the log-sum-exp form above).
         Do not modify the inputs in place.
         """
-        raise NotImplementedError("week02_mlp_cnn.SoftmaxCrossEntropy.forward: Compute the per-sample cross-entropy of ``softmax(logits)`` against the targets.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.SoftmaxCrossEntropy.forward: Compute the per-sample cross-entropy of ``softmax(logits)`` against the targets."
+        )
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
         """Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits.
@@ -237,7 +255,9 @@ class SoftmaxCrossEntropy:
         Returns:
             ``dL/dz``, shape ``(B, C)``, float64.
         """
-        raise NotImplementedError("week02_mlp_cnn.SoftmaxCrossEntropy.backward: Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.SoftmaxCrossEntropy.backward: Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits."
+        )
 
 
 # %%
@@ -267,7 +287,9 @@ class Sequential:
         Returns:
             ``L`` as a Python float.
         """
-        raise NotImplementedError("week02_mlp_cnn.Sequential.forward: Run the layers and the loss and return the mean loss over the batch.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Sequential.forward: Run the layers and the loss and return the mean loss over the batch."
+        )
 
     def backward(self) -> np.ndarray:
         """Backpropagate the mean loss through the loss and the layers; return ``dL/dx``.
@@ -280,7 +302,9 @@ class Sequential:
         Returns:
             ``dL/dx``, shape ``(B, F_in)``, float64.
         """
-        raise NotImplementedError("week02_mlp_cnn.Sequential.backward: Backpropagate the mean loss through the loss and the layers; return ``dL/dx``.")
+        raise NotImplementedError(
+            "week02_mlp_cnn.Sequential.backward: Backpropagate the mean loss through the loss and the layers; return ``dL/dx``."
+        )
 
 
 # %%
@@ -305,7 +329,9 @@ def mlp_loss_and_grads(
     Allowed: the classes above. Forbidden: torch, autograd of any kind, jax.
     Do not modify the inputs in place.
     """
-    raise NotImplementedError("week02_mlp_cnn.mlp_loss_and_grads: Compute the mean softmax cross-entropy of a tanh MLP and its parameter gradients.")
+    raise NotImplementedError(
+        "week02_mlp_cnn.mlp_loss_and_grads: Compute the mean softmax cross-entropy of a tanh MLP and its parameter gradients."
+    )
 
 
 # %% [markdown]
@@ -368,7 +394,9 @@ def conv2d_sparse_matrix(
     ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
     Do not modify ``weight`` in place.
     """
-    raise NotImplementedError("week02_mlp_cnn.conv2d_sparse_matrix: Build the sparse matrix ``M`` of a 2-D convolution acting on a flattened image.")
+    raise NotImplementedError(
+        "week02_mlp_cnn.conv2d_sparse_matrix: Build the sparse matrix ``M`` of a 2-D convolution acting on a flattened image."
+    )
 
 
 # %%
@@ -406,4 +434,6 @@ def conv2d_via_matrix(
     ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
     Do not modify the inputs in place.
     """
-    raise NotImplementedError("week02_mlp_cnn.conv2d_via_matrix: Convolve a batch of images by multiplying with the sparse matrix of the convolution.")
+    raise NotImplementedError(
+        "week02_mlp_cnn.conv2d_via_matrix: Convolve a batch of images by multiplying with the sparse matrix of the convolution."
+    )

@@ -93,7 +93,9 @@ class AffineCoupling(nn.Module):
         ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``: the log-determinant must come
         from ``s``. Do not modify ``z`` in place.
         """
-        raise NotImplementedError("week07_generative2.AffineCoupling.forward: Map latent z to data x and return the log-determinant of dx/dz per sample.")
+        raise NotImplementedError(
+            "week07_generative2.AffineCoupling.forward: Map latent z to data x and return the log-determinant of dx/dz per sample."
+        )
 
     def inverse(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         r"""Map data x back to latent z and return the log-determinant of dz/dx per sample.
@@ -118,7 +120,9 @@ class AffineCoupling(nn.Module):
         ``torch.func.jacfwd``, ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``,
         ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``. Do not modify ``x`` in place.
         """
-        raise NotImplementedError("week07_generative2.AffineCoupling.inverse: Map data x back to latent z and return the log-determinant of dz/dx per sample.")
+        raise NotImplementedError(
+            "week07_generative2.AffineCoupling.inverse: Map data x back to latent z and return the log-determinant of dz/dx per sample."
+        )
 
 
 # %% [markdown]
@@ -170,4 +174,6 @@ def dsm_loss(
     ``torch.rand_like``, ``torch.normal``, ``Tensor.normal_``): the noise is given. Do not modify
     ``x0``, ``sigma`` or ``noise`` in place.
     """
-    raise NotImplementedError("week07_generative2.dsm_loss: Compute the denoising score-matching loss for injected Gaussian noise.")
+    raise NotImplementedError(
+        "week07_generative2.dsm_loss: Compute the denoising score-matching loss for injected Gaussian noise."
+    )

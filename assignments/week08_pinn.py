@@ -77,4 +77,6 @@ def burgers_residual(
     Do not modify ``xt`` in place: differentiate with respect to ``xt.detach().clone()`` with
     ``requires_grad_()`` switched on.
     """
-    raise NotImplementedError("week08_pinn.burgers_residual: Compute the viscous Burgers residual of the field ``u_fn`` at the points ``xt``.")
+    raise NotImplementedError(
+        "week08_pinn.burgers_residual: Compute the viscous Burgers residual of the field ``u_fn`` at the points ``xt``."
+    )

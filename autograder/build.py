@@ -15,6 +15,7 @@ from pathlib import Path
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
+LINE_LENGTH = 100  # as the project's formatter
 
 
 class BuildError(ValueError):
@@ -40,14 +41,21 @@ def stub_source(source: str, module: str) -> str:
     regions = _regions(source, module)
     for region in reversed(regions):
         message = json.dumps(f"{module}.{region.qualname}: {region.task}", ensure_ascii=False)
-        replacement = f"{region.indent}raise NotImplementedError({message})\n"
-        lines[region.begin : region.end + 1] = [replacement]
+        lines[region.begin : region.end + 1] = [_raise_statement(region.indent, message)]
     stub = "".join(lines)
     try:
         ast.parse(stub)
     except SyntaxError as error:
         raise BuildError(f"{module}: the stub is not valid Python ({error})") from error
     return stub
+
+
+def _raise_statement(indent: str, message: str) -> str:
+    """``raise NotImplementedError(message)``, wrapped as the formatter would past 100 columns."""
+    one_line = f"{indent}raise NotImplementedError({message})\n"
+    if len(one_line) <= LINE_LENGTH + 1:
+        return one_line
+    return f"{indent}raise NotImplementedError(\n{indent}    {message}\n{indent})\n"
 
 
 def _regions(source: str, module: str) -> list[Region]:

@@ -110,6 +110,12 @@ def _add_selection(parser) -> None:
     parser.add_argument(
         "--jobs", "-j", type=int, default=2, help="exercises graded at once (default: 2)"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="wall-clock limit of each exercise (default: the exercise's own, usually 20 s)",
+    )
 
 
 def _add_build(commands) -> None:
@@ -143,7 +149,7 @@ def _selected(weeks, ids):
         raise UsageError(str(error)) from error
 
 
-def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int):
+def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeout=None):
     from autograder import server
 
     server.warm_up()  # first: the server imports torch while this process does the same
@@ -158,13 +164,25 @@ def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int):
         raise UsageError(str(error)) from error
     exercises = _selected(weeks, ids)
     with progress_bar(len(exercises)) as advance:
-        return grade(submission, exercises, seed=seed, device=device, jobs=jobs, on_result=advance)
+        return grade(
+            submission,
+            exercises,
+            seed=seed,
+            device=device,
+            jobs=jobs,
+            on_result=advance,
+            timeout=timeout,
+        )
 
 
 def _run_grade(args) -> int:
     from autograder import render
 
-    report = _grade(args.submission, args.week, args.exercise, args.device, args.seed, args.jobs)
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    report = _grade(
+        args.submission, args.week, args.exercise, args.device, args.seed, args.jobs, args.timeout
+    )
     if args.format == "json":
         text = report.to_json()
     elif args.format == "markdown":

@@ -7,11 +7,12 @@ This is where a TA can start reading: ``grade`` -> ``grade_exercise`` -> ``compa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -58,15 +59,23 @@ def grade(
     device: str = "auto",
     jobs: int = 2,
     on_result: Callable[[ExerciseResult], None] | None = None,
+    timeout: float | None = None,
+    sandboxed: bool = True,
 ) -> Report:
-    """Grade every exercise of ``exercises`` found in the ``submission`` directory."""
+    """Grade every exercise of ``exercises`` found in the ``submission`` directory.
+
+    ``timeout`` (seconds) replaces every exercise's own wall-clock limit; ``sandboxed=False`` runs
+    the workers without their hardening (only to measure what the isolation costs).
+    """
     _turn_off_tf32()
     devices = resolve_devices(device)
+    if timeout is not None:
+        exercises = [dataclasses.replace(exercise, timeout=timeout) for exercise in exercises]
     results: dict[str, ExerciseResult] = {}
     in_flight: list[_Pending] = []
     try:
         for exercise in exercises:
-            in_flight.append(_start(exercise, Path(submission), seed, devices))
+            in_flight.append(_start(exercise, Path(submission), seed, devices, sandboxed))
             while len(in_flight) >= max(1, jobs):
                 _finish(in_flight.pop(0), results, on_result)
         while in_flight:
@@ -84,7 +93,7 @@ def grade_exercise(
 ) -> ExerciseResult:
     """Grade one exercise (see ``grade``)."""
     results: dict[str, ExerciseResult] = {}
-    _finish(_start(exercise, Path(submission), seed, tuple(devices)), results, None)
+    _finish(_start(exercise, Path(submission), seed, tuple(devices), True), results, None)
     return results[exercise.id]
 
 
@@ -99,14 +108,16 @@ class _Pending:
     static: list[Violation]
 
 
-def _start(exercise: Exercise, submission: Path, seed: int, devices: tuple[str, ...]) -> _Pending:
+def _start(
+    exercise: Exercise, submission: Path, seed: int, devices: tuple[str, ...], sandboxed: bool
+) -> _Pending:
     """Start the student's worker, then compute the reference while it runs."""
     cases = build_cases(exercise, seed, devices)
     path = submission / f"{exercise.module}.py"
     worker, static = None, []
     if path.is_file():
         static = scan_source(path.read_text(errors="replace"), exercise.name, exercise.forbidden)
-        worker = Worker(exercise, str(path), cases)
+        worker = Worker(exercise, str(path), cases, sandboxed)
     reference = reference_observations(exercise, cases)
     return _Pending(exercise, cases, path, worker, reference, static)
 
@@ -151,57 +162,94 @@ def assemble(
 ) -> ExerciseResult:
     """Checks, points and status of one exercise from the worker's run and the reference."""
     total_weight = sum(case.weight for case in cases)
-    checks = []
-    violations = set(static)
+    checks, violations, errors = [], set(static), False
     for case in cases:
         message = run.cases.get(case.name)
         if message is not None:
-            violations.update(Violation(line, name) for line, name in message["violations"])
-        problem = _case_problem(exercise, case, reference.get(case.name), message, run)
+            violations.update(Violation(line, name) for line, name in message.get("violations", []))
+        verdict = _case_verdict(exercise, case, reference.get(case.name), message, run)
+        errors |= verdict.error
         points = exercise.points * case.weight / total_weight
+        passed = verdict.problem is None
         checks.append(
-            CheckResult(
-                case.name,
-                problem is None,
-                points if problem is None else 0.0,
-                points,
-                problem or "",
-            )
+            CheckResult(case.name, passed, points if passed else 0.0, points, verdict.problem or "")
         )
     if exercise.forbidden:
         checks.append(_forbidden_check(violations))
-    status = _status(run, checks, violations, [run.cases.get(case.name) for case in cases])
+    messages = [run.cases.get(case.name) for case in cases]
+    status = _status(run, checks, violations, messages, errors)
     if status == "banned":
         for check in checks:
             check.points = 0.0
     score = round(sum(check.points for check in checks), 6)
-    max_score = exercise.points
-    return ExerciseResult(exercise.id, score, max_score, status, checks)
+    return ExerciseResult(exercise.id, score, exercise.points, status, checks)
 
 
-def _case_problem(
+class Verdict(NamedTuple):
+    problem: str | None  # None: the case passed
+    error: bool = False  # the code did something that makes the exercise's status "error"
+
+
+ERROR_OUTCOMES = {
+    "sandbox": "was stopped by the sandbox: {error}",
+    "memory": "ran out of memory (the worker's limit): {error}",
+    "file_size": "wrote more than the worker's file-size limit (output flood?): {error}",
+    "exit": "tried to end the worker ({error}); return a result instead",
+}
+
+
+def _case_verdict(
     exercise: Exercise,
     case: Case,
     reference: dict[str, plain.Observed] | None,
     message: dict[str, Any] | None,
     run: WorkerRun,
-) -> str | None:
-    """None when the case passes, otherwise what is wrong (the check's message)."""
+) -> Verdict:
+    """Whether one case passed, and if not, what is wrong (the check's message)."""
     if run.load_status is not None:
-        return run.load_message
+        return Verdict(run.load_message)
     if message is None:
-        return _unfinished(exercise, run)
-    if message["outcome"] == "not_implemented":
-        return f"not implemented yet ({message['error']})"
-    if message["outcome"] == "raised":
+        return Verdict(_unfinished(exercise, run))
+    try:
+        return _judge_message(exercise, case, reference, message)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        return Verdict(f"the worker sent a malformed report ({type(error).__name__})", error=True)
+
+
+def _judge_message(exercise, case, reference, message) -> Verdict:
+    outcome = message["outcome"]
+    if outcome == "not_implemented":
+        return Verdict(f"not implemented yet ({message['error']})")
+    if outcome in ERROR_OUTCOMES:
+        return Verdict(ERROR_OUTCOMES[outcome].format(error=message["error"]), error=True)
+    if outcome != "ok":
         raised = f"raised {message['error']}"
-        return f"{raised}; hint: {case.hint}" if case.hint else raised
+        return Verdict(f"{raised}; hint: {case.hint}" if case.hint else raised)
     observed = {key: plain.decode(value) for key, value in message["observations"].items()}
+    foreign = sorted(set(_foreign_types(observed.values())))
+    if foreign:
+        return Verdict(
+            f"returned {', '.join(foreign)}, which is not plain data: return torch.Tensor "
+            "(not a subclass), numpy arrays or Python numbers",
+            error=True,
+        )
     problem = _judge(case, reference, observed, message)
     if problem is None:
-        return None
+        return Verdict(None)
     hint = _hint(exercise, observed, reference, case) or case.hint
-    return f"{problem}; hint: {hint}" if hint else problem
+    return Verdict(f"{problem}; hint: {hint}" if hint else problem)
+
+
+def _foreign_types(observed) -> list[str]:
+    """Type names of the objects that crossed back as something other than data."""
+    found = []
+    for item in observed:
+        if item.kind == "other":
+            found.append(item.type_name)
+        elif item.kind in ("sequence", "mapping"):
+            items = item.items.values() if item.kind == "mapping" else item.items
+            found += _foreign_types(items)
+    return found
 
 
 def _judge(case, reference, observed, message) -> str | None:
@@ -212,6 +260,9 @@ def _judge(case, reference, observed, message) -> str | None:
     if message["modified"]:
         names = ", ".join(message["modified"])
         return f"modified its input(s) {names} in place; work on copies or out-of-place ops"
+    if message.get("side_effects"):
+        changes = "; ".join(message["side_effects"])
+        return f"changed global state and left it changed ({changes}): restore what you change"
     for prop in case.properties:
         try:
             problem = prop.check(observed, case)
@@ -247,15 +298,15 @@ def _forbidden_check(violations: set[Violation]) -> CheckResult:
     return CheckResult(FORBIDDEN_CHECK, False, 0.0, 0.0, f"uses forbidden {listed}")
 
 
-def _status(run: WorkerRun, checks, violations, messages) -> str:
+def _status(run: WorkerRun, checks, violations, messages, errors: bool) -> str:
     if run.load_status is not None:
         return run.load_status
     if violations:
         return "banned"
+    if run.crashed or errors:  # before a timeout: a case that ran out of memory was first
+        return "error"
     if run.timed_out:
         return "timeout"
-    if run.crashed:
-        return "error"
     outcomes = [message["outcome"] if message else None for message in messages]
     if outcomes and all(outcome == "not_implemented" for outcome in outcomes):
         return "not_implemented"

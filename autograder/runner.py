@@ -9,11 +9,13 @@ hangs is killed at its deadline, and one that dies mid-way loses only the cases 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import types
 from dataclasses import dataclass, field
@@ -22,9 +24,31 @@ from typing import Any
 from autograder import plain, server
 from autograder.case import Case
 from autograder.exercise import Exercise
+from autograder.sandbox import Limits
 from autograder.worker import OUTPUT_FILE, describe_case
 
 MAX_MESSAGE_BYTES = 256 * 2**20
+SIGNAL_MEANINGS = {
+    signal.SIGSEGV: "the worker crashed with a segmentation fault (SIGSEGV)",
+    signal.SIGBUS: "the worker crashed with a bus error (SIGBUS)",
+    signal.SIGABRT: "the worker aborted (SIGABRT)",
+    signal.SIGFPE: "the worker crashed with an arithmetic fault (SIGFPE)",
+    signal.SIGILL: "the worker crashed with an illegal instruction (SIGILL)",
+    signal.SIGXCPU: "the worker used more than its CPU time limit of {limits.cpu_seconds} s (SIGXCPU)",
+    signal.SIGKILL: "the worker was killed (SIGKILL: out of memory?)",
+}
+
+
+def limits_for(exercise: Exercise, cases: list[Case]) -> Limits:
+    """The worker's resource limits: CPU time a little above the wall-clock limit; no address-space
+    limit when a case runs on CUDA (its driver reserves far more virtual memory than it uses)."""
+    on_cuda = any(case.device != "cpu" for case in cases)
+    return Limits(
+        cpu_seconds=int(exercise.timeout) + 10,
+        memory_bytes=None if on_cuda else Limits.memory_bytes,
+    )
+
+
 OUTPUT_TAIL_CHARS = 1500
 
 
@@ -59,15 +83,20 @@ class WorkerRun:
 class Worker:
     """One running worker process for one exercise."""
 
-    def __init__(self, exercise: Exercise, submission_file: str, cases: list[Case]):
+    def __init__(
+        self, exercise: Exercise, submission_file: str, cases: list[Case], sandboxed: bool = True
+    ):
         self.exercise = exercise
         self.workdir = tempfile.mkdtemp(prefix="ml4p-")
+        self.limits = limits_for(exercise, cases)
         request = {
             "exercise": exercise.id,
             "module": exercise.module,
             "attribute": exercise.name,
             "path": os.path.abspath(submission_file),
             "workdir": self.workdir,
+            "limits": dataclasses.asdict(self.limits),
+            "sandboxed": sandboxed,
             "cases": [describe_case(case) for case in cases],
         }
         context = server.context()
@@ -81,34 +110,35 @@ class Worker:
         with _main_module_hidden():
             self.process.start()
         sender.close()
+        self.run = WorkerRun()
+        self.stopping = False
+        self.reader = threading.Thread(target=self._read_messages, daemon=True)
+        self.reader.start()
 
     def collect(self, timeout: float) -> WorkerRun:
-        """Read messages until the worker is done, dies, or ``timeout`` seconds after its start."""
-        run = WorkerRun()
-        deadline = self.started + timeout
-        try:
-            self._read_messages(run, deadline)
-        finally:
-            self._stop()
-            run.output_tail = self._output_tail()
-            shutil.rmtree(self.workdir, ignore_errors=True)
-        return run
+        """The worker's messages once it is done or dead, or ``timeout`` seconds after its start."""
+        self.reader.join(max(0.0, self.started + timeout - time.monotonic()))
+        if self.reader.is_alive():
+            self.run.timed_out = True
+        self._stop()
+        self.run.output_tail = self._output_tail()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        return self.run
 
-    def _read_messages(self, run: WorkerRun, deadline: float) -> None:
+    def _read_messages(self) -> None:
+        """Drain the pipe as messages arrive (in a thread), so the worker never blocks on a full
+        pipe while the parent attends to another worker."""
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self.receiver.poll(remaining):
-                run.timed_out = True
-                return
             try:
                 message = plain.loads(self.receiver.recv_bytes(MAX_MESSAGE_BYTES))
             except (EOFError, OSError):
-                run.crashed = self._exit_description()
+                if not self.stopping:
+                    self.run.crashed = self._exit_description()
                 return
             except Exception as error:
-                run.crashed = f"the worker sent data that is not plain tensors ({error})"
+                self.run.crashed = f"the worker sent data that is not plain tensors ({error})"
                 return
-            if not self._accept(message, run):
+            if not self._accept(message, self.run):
                 return
 
     @staticmethod
@@ -128,11 +158,17 @@ class Worker:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _stop(self, patience: float = 1.0) -> None:
-        self.receiver.close()
-        self.process.join(timeout=patience)
+        self.process.join(timeout=patience if not self.run.timed_out else 0.0)
+        self.stopping = True
+        try:  # the worker leads its own process group: take down anything it left behind
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         if self.process.is_alive():
             self.process.kill()
-            self.process.join()
+        self.process.join()
+        self.reader.join()
+        self.receiver.close()
 
     def _exit_description(self) -> str:
         self.process.join(timeout=2.0)
@@ -140,12 +176,10 @@ class Worker:
         if code is None:
             return "the worker stopped responding"
         if code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            return f"the worker was killed by {name}"
-        return f"the worker exited with status {code}"
+            return SIGNAL_MEANINGS.get(-code, f"the worker was killed by signal {-code}").format(
+                limits=self.limits
+            )
+        return f"the worker exited with status {code} (os._exit or a crash in native code)"
 
     def _output_tail(self) -> str:
         try:

@@ -8,7 +8,6 @@ written as a submission of that week module would be, and a literal ``EXPECT`` d
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from autograder.grade import grade_exercise
 from autograder.registry import exercise_by_id
+from autograder.testing import expectation
 
 KNOWN_WRONG = Path(__file__).parent / "known_wrong"
 FILES = sorted(KNOWN_WRONG.glob("week*/*.py"))
@@ -28,14 +28,6 @@ CORE_EXERCISES = {
     "week07_generative2.dsm_loss": 5,
     "week08_pinn.burgers_residual": 5,
 }
-
-
-def expectation(path: Path) -> dict:
-    """The file's ``EXPECT`` literal, read without running the file."""
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["EXPECT"]:
-            return ast.literal_eval(node.value)
-    raise AssertionError(f"{path} has no EXPECT dict")
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])

@@ -1,0 +1,14 @@
+"""Allocates memory in ever larger chunks until something gives."""
+
+EXPECT = {
+    "exercise": "week01_practices.softmax",
+    "status": "error",
+    "message": r"ran out of memory",
+}
+
+
+def softmax(z, dim=-1):
+    hoard, size = [], 2**30
+    while True:
+        hoard.append(bytearray(size))
+        size *= 4
