@@ -116,8 +116,8 @@ def coupling_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict
     """Build the layer from the case's mask and net weights; run forward(z) and inverse(x).
 
     Gradients (``ctx.grad`` = ("nets",)) are vector-Jacobian products of each of the four outputs
-    w.r.t. the input and every weight of both nets; each is taken on a fresh call, because ``vjp``
-    frees the graph that ``x`` and ``logdet`` share. An input no gradient reaches (``t_net``'s
+    w.r.t. the input and every weight of both nets, through the outputs already observed (``vjp``
+    keeps the graph that ``x`` and ``logdet`` share). An input no gradient reaches (``t_net``'s
     weights for ``logdet``) counts as a zero gradient, whichever way the graph was built.
     """
     z, x = inputs["z"], inputs["x"]
@@ -137,15 +137,14 @@ def coupling_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict
     if inputs.get("jacobian"):
         observations[JACOBIAN] = _log_abs_det_jacobian(layer, z)
     if ctx.grad:
-        for key, index, method, point in (
-            (FORWARD_X, 0, layer, z),
-            (FORWARD_LOGDET, 1, layer, z),
-            (INVERSE_Z, 0, layer.inverse, x),
-            (INVERSE_LOGDET, 1, layer.inverse, x),
+        for key, input_name, point in (
+            (FORWARD_X, "z", z),
+            (FORWARD_LOGDET, "z", z),
+            (INVERSE_Z, "x", x),
+            (INVERSE_LOGDET, "x", x),
         ):
-            output = _pair(ctx.call(method, point), "0", "1").get(str(index))
-            wrt = {("z" if method is layer else "x"): point, **nets}
-            for name, grad in vjp(output, wrt, ctx, salt=key).items():
+            wrt = {input_name: point, **nets}
+            for name, grad in vjp(observations.get(key), wrt, ctx, salt=key).items():
                 if grad is None:  # no path from this input: the same as a zero gradient
                     grad = torch.zeros_like(wrt[name.removeprefix("grad:")])
                 observations[f"{name} through {key}"] = grad
