@@ -1,7 +1,9 @@
 """Cases: the named, seeded inputs an exercise is graded on.
 
-A case holds float64 master inputs drawn on the CPU from a seeded generator. Before a run they are
-cast to the case's dtype (what the student sees); the reference sees the same values cast back to
+An exercise declares each case once: its inputs, drawn once as float64 tensors on the CPU, the
+property group it belongs to and the dtypes it runs in. The engine expands it into one concrete case
+per dtype and device (``Case.expand``). Before a run the inputs are cast to the concrete case's dtype
+and moved to its device (what the student sees); the reference sees the same values cast back to
 float64 on the CPU, so any difference comes from the student's arithmetic, never from the inputs.
 """
 
@@ -10,50 +12,84 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
+if TYPE_CHECKING:
+    from autograder.plain import Observed
+
 DTYPE_NAMES = {torch.float16: "float16", torch.float32: "float32", torch.float64: "float64"}
+BOTH = (torch.float32, torch.float64)
+"""The dtypes most torch cases run in."""
 
 
 @dataclass(frozen=True)
 class Property:
-    """A property of the student's observations checked without the reference.
+    """A property of the student's observations checked without the reference (its own check).
 
     ``check(observed, case)`` receives the decoded observations of one case and returns ``None`` when
     the property holds, otherwise a message that says what is wrong.
     """
 
     name: str
-    check: Callable[[Mapping[str, Any], Case], str | None]
+    check: Callable[[Mapping[str, Observed], Case], str | None]
+    group: str = "properties"
+
+
+class Unfit(Exception):
+    """Raised by a property that finds an observation missing or malformed; its text is the message."""
+
+
+def observed_array(
+    observed: Mapping[str, Observed], key: str, shape: tuple[int, ...] | None = None
+) -> torch.Tensor:
+    """Observation ``key`` as a float64 tensor (of ``shape``, when given), or ``Unfit``."""
+    item = observed.get(key)
+    if item is None or not item.is_array or item.data is None or item.data.is_complex():
+        got = "nothing" if item is None else item.describe()
+        raise Unfit(f"{key}: expected a real tensor, got {got}")
+    data = item.data.double()
+    if shape is not None and tuple(data.shape) != tuple(shape):
+        raise Unfit(f"{key}: expected shape {list(shape)}, got {list(data.shape)}")
+    return data
 
 
 @dataclass(frozen=True)
 class Case:
-    """One named input to an exercise.
+    """One named input to an exercise, as declared (several dtypes) or expanded (one dtype, a device).
 
-    ``args`` are passed positionally and ``kwargs`` by keyword (for exercises with a custom probe,
-    both are just named inputs). Floating tensors are cast to ``dtype``; ints, bools and Python
-    numbers are passed as they are.
+    ``inputs`` are the named values the exercise's probe receives; floating tensors among them are
+    cast to the case's dtype, ints, bools and Python numbers are passed as they are. The case's values
+    check belongs to ``group``; its gradients (w.r.t. the inputs named in ``grad``) are a check of the
+    "gradients" group and each of its ``properties`` a check of the property's own group.
+    ``compare=False``: no comparison with the reference, only the properties.
     """
 
     label: str
-    args: Mapping[str, Any] = field(default_factory=dict)
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
-    dtype: torch.dtype = torch.float64
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    group: str = "values"
+    dtypes: tuple[torch.dtype, ...] = (torch.float64,)
     device: str = "cpu"
     tolerance: str = "reduction"
-    grad: tuple[str, ...] = ()  # inputs to differentiate the output with respect to
+    grad: tuple[str, ...] = ()
     weight: float = 1.0
-    compare: bool = True  # compare with the reference; False: properties only
+    compare: bool = True
     properties: tuple[Property, ...] = ()
-    hint: str | None = None
     numpy: bool = False  # inputs are handed over as float64 numpy arrays
+    primary: bool = True  # False on a second device: every check then belongs to "devices"
+
+    @property
+    def dtype(self) -> torch.dtype:
+        """The dtype of an expanded case."""
+        if len(self.dtypes) != 1:
+            raise ValueError(f"case {self.label!r} runs in several dtypes: expand it first")
+        return self.dtypes[0]
 
     @property
     def name(self) -> str:
+        """``label, float32`` (plus the device when it is not the CPU)."""
         parts = [self.label]
         if not self.numpy:
             parts.append(DTYPE_NAMES[self.dtype])
@@ -61,23 +97,23 @@ class Case:
             parts.append(self.device)
         return ", ".join(parts)
 
-    @property
-    def test_id(self) -> str:
-        return self.name.replace(", ", "-")
+    def expand(self, devices: tuple[str, ...] = ("cpu",)) -> list[Case]:
+        """One case per device and dtype (numpy cases run on the CPU only)."""
+        devices = ("cpu",) if self.numpy else devices
+        return [
+            replace(self, dtypes=(dtype,), device=device, primary=device == devices[0])
+            for device in devices
+            for dtype in self.dtypes
+        ]
 
     def on(self, device: str) -> Case:
         return replace(self, device=device)
 
-    def inputs(self) -> dict[str, Any]:
-        return {**self.args, **self.kwargs}
-
-
-def in_dtypes(
-    make: Callable[[torch.dtype], Case],
-    dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.float64),
-) -> list[Case]:
-    """The same case once per dtype."""
-    return [make(dtype) for dtype in dtypes]
+    def seen(self, name: str) -> Any:
+        """Input ``name`` as the student received it (cast to the case's dtype), in float64."""
+        return _cast(
+            _cast(self.inputs[name], self.dtype, "cpu", False), torch.float64, "cpu", False
+        )
 
 
 def cast_inputs(
@@ -101,7 +137,7 @@ def _cast(value: Any, dtype: torch.dtype, device: str, as_numpy: bool) -> Any:
 
 def reference_inputs(case: Case) -> dict[str, Any]:
     """What the reference sees: the student's values, cast back to float64 on the CPU."""
-    as_student = cast_inputs(case.inputs(), case.dtype, "cpu")
+    as_student = cast_inputs(case.inputs, case.dtype, "cpu")
     return cast_inputs(as_student, torch.float64, "cpu", as_numpy=case.numpy)
 
 

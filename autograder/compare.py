@@ -1,21 +1,60 @@
-"""Compare what the student's code produced on one case with the reference.
+"""The checks of one case, in the order they are run, and the exercise-wide checks.
 
-The order is fixed and the first failure is the message: type -> shape -> dtype -> device ->
-NaN/inf where the reference is finite -> values -> inputs left unmodified -> gradients -> properties.
-(Forbidden APIs are judged per exercise, in ``autograder.grade``.)
+A case gives up to three kinds of check, each with its own points and property group:
+
+1. **values** (the case's group): for each output, in this order, type -> shape -> dtype -> device
+   -> NaN/inf where the reference is finite -> values (max abs and rel error, worst index, fraction
+   off); the first failure is the message;
+2. **gradients** (group "gradients"): the same stages on the vector-Jacobian products w.r.t. the
+   case's ``grad`` inputs (keys ``grad:<name>``);
+3. **properties**: each ``Property`` of the case on the student's own outputs (its own group).
+
+Then, once per exercise: **inputs left unmodified** (group "properties") and **forbidden APIs**
+(no points: a hit makes the status "banned" and the score 0). When the code raised, timed out or
+crashed, every check of the case fails with that message. A failing check's message ends with the
+first hint of the exercise's table that explains the output (``autograder.hints``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import torch
 
-from autograder.case import Case
+from autograder.case import Case, Unfit
+from autograder.forbidden import Violation
+from autograder.hints import STRICT_VARIABLE, Evidence, Hint, first_hint
 from autograder.plain import Observed
 from autograder.tolerance import Tolerance, tolerance_for
 
 FLOATING = ("float16", "bfloat16", "float32", "float64")
+INPUTS_CHECK = "inputs left unmodified"
+FORBIDDEN_CHECK = "forbidden APIs"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the student's code fared on one case, as the parent sees it."""
+
+    observed: Mapping[str, Observed] | None = None  # None: the code produced nothing to check
+    problem: str = ""  # why there is nothing: "raised ValueError: boom (line 3)"
+    raised: str = ""  # the exception ("ValueError: boom"), for hints
+    error: bool = False  # counts towards the exercise's status "error"
+    not_implemented: bool = False
+    modified: tuple[str, ...] = ()  # inputs changed in place
+
+
+@dataclass
+class Verdict:
+    """One check's result before scoring: ``problem`` is None when it passed."""
+
+    name: str
+    group: str
+    weight: float
+    problem: str | None = None
+    error: bool = False
 
 
 def label(key: str) -> str:
@@ -27,29 +66,141 @@ def label(key: str) -> str:
     return key
 
 
-def compare_case(
-    case: Case, reference: Mapping[str, Observed], student: Mapping[str, Observed]
-) -> str | None:
-    """The first way the student's observations differ from the reference's, or None."""
+# ----------------------------------------------------------------------------------------- a case
+def check_names(case: Case) -> list[str]:
+    """The names of the checks ``judge_case`` gives for ``case``, in order."""
+    names = []
+    if case.compare:
+        names.append(case.name)
+        if case.grad:
+            names.append(f"{case.name}, gradients")
+    return names + [_property_name(case, prop) for prop in case.properties]
+
+
+def _property_name(case: Case, prop) -> str:
+    return f"{case.name}, {prop.name}"
+
+
+def judge_case(
+    case: Case, reference: Mapping[str, Observed], outcome: Outcome, hints: Sequence[Hint] = ()
+) -> list[Verdict]:
+    """The checks of one case, in order: values, gradients, then each property."""
+    verdicts = []
     value_keys = [key for key in reference if not key.startswith("grad:")]
     grad_keys = [key for key in reference if key.startswith("grad:")]
-    for stage in (_structure, _nonfinite, _values):
-        for key in value_keys:
-            problem = _first(stage(label(key), reference[key], student.get(key), case))
-            if problem:
-                return problem
-    for key in grad_keys:
-        for stage in (_structure, _nonfinite, _values):
-            problem = _first(stage(label(key), reference[key], student.get(key), case))
-            if problem:
-                return problem
+    if case.compare:
+        verdicts.append(
+            _keys_check(case, case.name, case.group, value_keys, reference, outcome, hints)
+        )
+        if case.grad:
+            name = f"{case.name}, gradients"
+            verdicts.append(
+                _keys_check(case, name, "gradients", grad_keys, reference, outcome, hints)
+            )
+    for prop in case.properties:
+        verdicts.append(_property_check(case, prop, outcome, hints))
+    return verdicts
+
+
+def _group(case: Case, group: str) -> str:
+    """Checks of a case on a second device all belong to the "devices" group."""
+    return group if case.primary else "devices"
+
+
+def _keys_check(case, name, group, keys, reference, outcome: Outcome, hints) -> Verdict:
+    verdict = Verdict(name, _group(case, group), case.weight)
+    if outcome.observed is None:
+        evidence = Evidence(case, {}, reference, "raised", raised=outcome.raised)
+        verdict.problem = _with_hint(outcome.problem, outcome.not_implemented, hints, evidence)
+        verdict.error = outcome.error
+        return verdict
+    found = first_difference(case, keys, reference, outcome.observed)
+    if found is not None:
+        stage, key, message = found
+        evidence = Evidence(case, outcome.observed, reference, stage, key)
+        verdict.problem = _with_hint(message, False, hints, evidence)
+    return verdict
+
+
+def _property_check(case: Case, prop, outcome: Outcome, hints) -> Verdict:
+    verdict = Verdict(_property_name(case, prop), _group(case, prop.group), case.weight)
+    if outcome.observed is None:
+        evidence = Evidence(case, {}, {}, "raised", prop.name, raised=outcome.raised)
+        verdict.problem = _with_hint(outcome.problem, outcome.not_implemented, hints, evidence)
+        verdict.error = outcome.error
+        return verdict
+    try:
+        problem = prop.check(outcome.observed, case)
+    except Unfit as unfit:
+        problem = str(unfit)
+    except Exception as error:  # a form of output the property did not foresee
+        if os.environ.get(STRICT_VARIABLE) == "1":
+            raise
+        problem = f"could not be checked on your output ({type(error).__name__}: {error})"
+    if problem:
+        evidence = Evidence(case, outcome.observed, {}, "property", prop.name)
+        verdict.problem = _with_hint(problem, False, hints, evidence)
+    return verdict
+
+
+def _with_hint(message: str, not_implemented: bool, hints, evidence: Evidence) -> str:
+    if not_implemented:
+        return message
+    hint = first_hint(hints, evidence)
+    return f"{message}; hint: {hint}" if hint else message
+
+
+def first_difference(
+    case: Case,
+    keys: Iterable[str],
+    reference: Mapping[str, Observed],
+    student: Mapping[str, Observed],
+) -> tuple[str, str, str] | None:
+    """``(stage, key, message)`` of the first way the student's observations ``keys`` differ from the
+    reference's: all keys' structure first, then their NaN/inf, then their values."""
+    keys = list(keys)
+    for stage_of in (_structure, _nonfinite, _values):
+        for key in keys:
+            for stage, message in stage_of(label(key), reference[key], student.get(key), case):
+                return stage, key, message
     return None
 
 
-def _first(problems: Iterator[str]) -> str | None:
-    return next(problems, None)
+# ----------------------------------------------------------------------------------------- exercise-wide
+def judge_inputs(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> Verdict:
+    """Inputs left unmodified by every case that ran to the end (fails when none did)."""
+    verdict = Verdict(INPUTS_CHECK, "properties", 1.0)
+    ran = [
+        (case, outcome)
+        for case, outcome in zip(cases, outcomes, strict=True)
+        if outcome.observed is not None
+    ]
+    if not ran:
+        first = next((o for o in outcomes if o.problem), Outcome(problem="no case ran to the end"))
+        verdict.problem = f"not checked: {first.problem}"
+        verdict.error = first.error
+        return verdict
+    for case, outcome in ran:
+        if outcome.modified:
+            names = ", ".join(outcome.modified)
+            verdict.problem = (
+                f"modified its input(s) {names} in place (case {case.name!r}); the docstring asks "
+                "for inputs left unchanged: work on copies or with out-of-place operations"
+            )
+            break
+    return verdict
 
 
+def judge_forbidden(violations: Iterable[Violation]) -> Verdict:
+    """No points of its own: a violation bans the exercise (status "banned", score 0)."""
+    found = sorted(set(violations))
+    verdict = Verdict(FORBIDDEN_CHECK, "forbidden", 0.0)
+    if found:
+        verdict.problem = "uses forbidden " + ", ".join(str(v) for v in found)
+    return verdict
+
+
+# ----------------------------------------------------------------------------------------- structure
 def _pairs(
     name: str, expected: Observed, actual: Observed
 ) -> Iterator[tuple[str, Observed, Observed]]:
@@ -66,23 +217,25 @@ def _pairs(
         yield name, expected, actual
 
 
-# ----------------------------------------------------------------------------------------- structure
-def _structure(name: str, expected: Observed, actual: Observed | None, case: Case) -> Iterator[str]:
+def _structure(
+    name: str, expected: Observed, actual: Observed | None, case: Case
+) -> Iterator[tuple[str, str]]:
     if actual is None:
-        yield f"{name}: nothing was produced"
+        yield "type", f"{name}: nothing was produced"
         return
     if actual.kind == "detached" and expected.kind != "detached":
         yield (
+            "type",
             f"{name}: your output is not connected to the autograd graph (was it built with "
-            ".detach(), .item(), .data, .numpy() or torch.tensor(...) on values?)"
+            ".detach(), .item(), .data, .numpy() or torch.tensor(...) on values?)",
         )
         return
     if actual.kind != expected.kind:
-        yield f"{name}: expected {_kind_phrase(expected)}, got {actual.describe()}"
+        yield "type", f"{name}: expected {_kind_phrase(expected)}, got {actual.describe()}"
         return
     if expected.kind == "sequence":
         if len(actual.items) != len(expected.items):
-            yield f"{name}: expected {expected.describe()}, got {actual.describe()}"
+            yield "type", f"{name}: expected {expected.describe()}, got {actual.describe()}"
             return
         for index, (item_expected, item_actual) in enumerate(
             zip(expected.items, actual.items, strict=False)
@@ -92,7 +245,7 @@ def _structure(name: str, expected: Observed, actual: Observed | None, case: Cas
     if expected.kind == "mapping":
         missing = sorted(set(expected.items) - set(actual.items))
         if missing:
-            yield f"{name}: keys {missing} are missing"
+            yield "type", f"{name}: keys {missing} are missing"
             return
         for key, item_expected in expected.items.items():
             yield from _structure(f"{name}[{key!r}]", item_expected, actual.items[key], case)
@@ -112,21 +265,28 @@ def _kind_phrase(expected: Observed) -> str:
     return phrases.get(expected.kind, expected.describe())
 
 
-def _tensor_structure(name: str, expected: Observed, actual: Observed, case: Case) -> Iterator[str]:
+def _tensor_structure(
+    name: str, expected: Observed, actual: Observed, case: Case
+) -> Iterator[tuple[str, str]]:
     if actual.shape != expected.shape:
-        yield f"{name}: expected shape {list(expected.shape)}, got {list(actual.shape)}"
+        yield "shape", f"{name}: expected shape {list(expected.shape)}, got {list(actual.shape)}"
         return
     wanted_dtype = _expected_dtype(expected, case)
     if actual.dtype != wanted_dtype:
-        yield f"{name}: expected dtype {wanted_dtype} (the input's), got {actual.dtype}"
+        yield "dtype", f"{name}: expected dtype {wanted_dtype} (the input's), got {actual.dtype}"
         return
     if expected.kind == "tensor" and actual.device != case.device:
-        yield f"{name}: expected a tensor on {case.device} (the input's device), got {actual.device}"
+        yield (
+            "device",
+            f"{name}: expected a tensor on {case.device} (the input's device), got {actual.device}",
+        )
         return
-    if expected.layout != "strided" and actual.layout != expected.layout:
+    if expected.layout == "strided" and actual.layout not in (None, "strided"):
+        yield "layout", f"{name}: expected a dense (strided) tensor, got layout {actual.layout}"
+    elif expected.layout != "strided" and actual.layout != expected.layout:
         accepted = "a sparse layout" if expected.layout.startswith("sparse") else expected.layout
         if not (accepted == "a sparse layout" and actual.layout.startswith("sparse")):
-            yield f"{name}: expected {accepted}, got layout {actual.layout}"
+            yield "layout", f"{name}: expected {accepted}, got layout {actual.layout}"
 
 
 def _expected_dtype(expected: Observed, case: Case) -> str:
@@ -137,7 +297,9 @@ def _expected_dtype(expected: Observed, case: Case) -> str:
 
 
 # ----------------------------------------------------------------------------------------- values
-def _nonfinite(name: str, expected: Observed, actual: Observed, case: Case) -> Iterator[str]:
+def _nonfinite(
+    name: str, expected: Observed, actual: Observed, case: Case
+) -> Iterator[tuple[str, str]]:
     for leaf, leaf_expected, leaf_actual in _pairs(name, expected, actual):
         if not leaf_expected.is_array or leaf_expected.data is None or leaf_actual.data is None:
             continue
@@ -148,8 +310,9 @@ def _nonfinite(name: str, expected: Observed, actual: Observed, case: Case) -> I
             what = _nonfinite_kinds(yours[bad])
             where = _index(bad)
             yield (
+                "nonfinite",
                 f"{leaf}: {count}/{reference.numel()} entries are {what} where the reference "
-                f"is finite (first at index {where})"
+                f"is finite (first at index {where})",
             )
 
 
@@ -167,16 +330,18 @@ def _nonfinite_kinds(values: torch.Tensor) -> str:
     return " or ".join(kinds)
 
 
-def _values(name: str, expected: Observed, actual: Observed, case: Case) -> Iterator[str]:
+def _values(
+    name: str, expected: Observed, actual: Observed, case: Case
+) -> Iterator[tuple[str, str]]:
     for leaf, leaf_expected, leaf_actual in _pairs(name, expected, actual):
         if not leaf_expected.is_array:
             continue
         if leaf_expected.data is None or leaf_actual.data is None:
-            yield f"{leaf}: too large to compare"
+            yield "values", f"{leaf}: too large to compare"
             continue
         problem = _value_mismatch(leaf, leaf_expected, leaf_actual, case)
         if problem:
-            yield problem
+            yield "values", problem
 
 
 def _value_mismatch(name: str, expected: Observed, actual: Observed, case: Case) -> str | None:

@@ -1,8 +1,9 @@
 """Grade a submission: for each exercise, run the student's code in a worker, the reference here, and
 turn the differences into checks, points and a status.
 
-This is where a TA can start reading: ``grade`` -> ``grade_exercise`` -> ``compare_case`` (values) and
-``scan_source`` / ``ForbiddenWatch`` (forbidden APIs).
+This is where a TA can start reading: ``grade`` -> ``grade_exercise`` -> ``assemble``, which asks
+``compare.judge_case`` for the checks of each case (the check order lives there), adds the
+exercise-wide checks (inputs left unmodified, forbidden APIs) and lets ``scoring`` weigh them.
 """
 
 from __future__ import annotations
@@ -12,20 +13,27 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import torch
 
-from autograder import plain
+from autograder import plain, server
 from autograder.case import Case, CaseRng, case_seed, reference_inputs
-from autograder.compare import compare_case
+from autograder.compare import (
+    FORBIDDEN_CHECK,
+    INPUTS_CHECK,
+    Outcome,
+    check_names,
+    judge_case,
+    judge_forbidden,
+    judge_inputs,
+)
 from autograder.exercise import Exercise
 from autograder.forbidden import Violation, scan_source
 from autograder.probe import ProbeContext
-from autograder.report import CheckResult, ExerciseResult, Report
+from autograder.report import ExerciseResult, GroupTotal, Report
 from autograder.runner import Worker, WorkerRun
-
-FORBIDDEN_CHECK = "forbidden APIs"
+from autograder.scoring import round_points, score_checks, status_of, subtotals
 
 
 def resolve_devices(option: str) -> tuple[str, ...]:
@@ -42,14 +50,25 @@ def resolve_devices(option: str) -> tuple[str, ...]:
 
 
 def build_cases(exercise: Exercise, seed: int, devices: Iterable[str] = ("cpu",)) -> list[Case]:
-    """The exercise's cases for this seed, once per device the exercise supports."""
-    base = exercise.cases(CaseRng(case_seed(seed, exercise.id)))
-    chosen = [device for device in devices if device in exercise.devices]
-    cases = [case.on(device) for device in chosen for case in base]
+    """The exercise's cases for this seed, expanded per dtype and per device it supports."""
+    declared = exercise.cases(CaseRng(case_seed(seed, exercise.id)))
+    chosen = tuple(device for device in devices if device in exercise.devices) or ("cpu",)
+    cases = [case for declared_case in declared for case in declared_case.expand(chosen)]
+    cases.sort(key=lambda case: not case.primary)  # a second device's cases after the first's
     names = [case.name for case in cases]
     if len(set(names)) != len(names):
         raise ValueError(f"{exercise.id}: two cases share a name")
     return cases
+
+
+def exercise_check_names(exercise: Exercise, cases: list[Case]) -> list[str]:
+    """Every check ``assemble`` reports for the exercise, in order (known before grading)."""
+    names = [name for case in cases for name in check_names(case)] + [INPUTS_CHECK]
+    return names + ([FORBIDDEN_CHECK] if _bans_anything(exercise) else [])
+
+
+def _bans_anything(exercise: Exercise) -> bool:
+    return bool(exercise.forbidden or exercise.forbidden_ops)
 
 
 def grade(
@@ -64,11 +83,13 @@ def grade(
 ) -> Report:
     """Grade every exercise of ``exercises`` found in the ``submission`` directory.
 
-    ``timeout`` (seconds) replaces every exercise's own wall-clock limit; ``sandboxed=False`` runs
+    ``timeout`` (seconds of CPU time) replaces every exercise's own limit; ``sandboxed=False`` runs
     the workers without their hardening (only to measure what the isolation costs).
     """
     _turn_off_tf32()
     devices = resolve_devices(device)
+    files = {Path(submission) / f"{exercise.module}.py" for exercise in exercises}
+    server.context(plotting=server.uses_matplotlib(sorted(files)))
     if timeout is not None:
         exercises = [dataclasses.replace(exercise, timeout=timeout) for exercise in exercises]
     results: dict[str, ExerciseResult] = {}
@@ -118,7 +139,7 @@ def _start(
     if path.is_file():
         static = scan_source(path.read_text(errors="replace"), exercise.name, exercise.forbidden)
         worker = Worker(exercise, str(path), cases, sandboxed)
-    reference = reference_observations(exercise, cases)
+    reference = reference_observations(exercise, cases, seed)
     return _Pending(exercise, cases, path, worker, reference, static)
 
 
@@ -126,22 +147,45 @@ def _finish(pending: _Pending, results: dict, on_result) -> None:
     if pending.worker is None:
         run = WorkerRun(load_status="missing", load_message=f"{pending.path} not found")
     else:
-        run = pending.worker.collect(pending.exercise.timeout)
+        run = pending.worker.collect()
     result = assemble(pending.exercise, pending.cases, pending.reference, run, pending.static)
     results[result.id] = result
     if on_result is not None:
         on_result(result)
 
 
+_REFERENCE_CACHE: dict[tuple, dict[str, dict[str, plain.Observed]]] = {}
+REFERENCE_CACHE_SIZE = 64
+
+
 def reference_observations(
+    exercise: Exercise, cases: list[Case], seed: int | None = None
+) -> dict[str, dict[str, plain.Observed]]:
+    """The reference's observations per case name, computed in float64 on the CPU.
+
+    With a ``seed`` (the cases are then a function of the exercise and the seed), the result is kept
+    for the next submission graded with the same seed: a class of submissions costs one reference.
+    """
+    key = (exercise.id, seed, tuple(case.name for case in cases))
+    if seed is not None and key in _REFERENCE_CACHE:
+        return _REFERENCE_CACHE[key]
+    observed = _compute_reference(exercise, cases)
+    if seed is not None:
+        if len(_REFERENCE_CACHE) >= REFERENCE_CACHE_SIZE:
+            _REFERENCE_CACHE.pop(next(iter(_REFERENCE_CACHE)))
+        _REFERENCE_CACHE[key] = observed
+    return observed
+
+
+def _compute_reference(
     exercise: Exercise, cases: list[Case]
 ) -> dict[str, dict[str, plain.Observed]]:
-    """The reference's observations per case name, computed in float64 on the CPU."""
     reference = exercise.reference()
     observed: dict[tuple[str, torch.dtype], dict[str, plain.Observed]] = {}
     by_name = {}
     for case in cases:
         if not case.compare:
+            by_name[case.name] = {}
             continue
         key = (case.label, case.dtype)
         if key not in observed:
@@ -160,84 +204,77 @@ def assemble(
     run: WorkerRun,
     static: list[Violation],
 ) -> ExerciseResult:
-    """Checks, points and status of one exercise from the worker's run and the reference."""
-    total_weight = sum(case.weight for case in cases)
-    checks, violations, errors = [], set(static), False
-    for case in cases:
-        message = run.cases.get(case.name)
-        if message is not None:
-            violations.update(Violation(line, name) for line, name in message.get("violations", []))
-        verdict = _case_verdict(exercise, case, reference.get(case.name), message, run)
-        errors |= verdict.error
-        points = exercise.points * case.weight / total_weight
-        passed = verdict.problem is None
-        checks.append(
-            CheckResult(case.name, passed, points if passed else 0.0, points, verdict.problem or "")
-        )
-    if exercise.forbidden:
-        checks.append(_forbidden_check(violations))
-    messages = [run.cases.get(case.name) for case in cases]
-    status = _status(run, checks, violations, messages, errors)
+    """Checks, points, status and notes of one exercise from the worker's run and the reference."""
+    outcomes = [outcome_of(run.cases.get(case.name), run) for case in cases]
+    verdicts = []
+    for case, outcome in zip(cases, outcomes, strict=True):
+        verdicts += judge_case(case, reference[case.name], outcome, exercise.hints)
+    verdicts.append(judge_inputs(cases, outcomes))
+    violations = set(static) | _runtime_violations(run)
+    if _bans_anything(exercise):
+        verdicts.append(judge_forbidden(violations))
+    checks = score_checks(exercise.points, exercise.groups, verdicts)
+    status = status_of(
+        checks,
+        load_status=run.load_status,
+        banned=bool(violations),
+        error=bool(run.crashed) or any(v.error for v in verdicts),
+        timed_out=run.timed_out is not None,
+        not_implemented=bool(outcomes) and all(o.not_implemented for o in outcomes),
+    )
     if status == "banned":
         for check in checks:
             check.points = 0.0
     score = round(sum(check.points for check in checks), 6)
-    return ExerciseResult(exercise.id, score, exercise.points, status, checks)
-
-
-class Verdict(NamedTuple):
-    problem: str | None  # None: the case passed
-    error: bool = False  # the code did something that makes the exercise's status "error"
+    groups = [
+        GroupTotal(name, *totals)
+        for name, totals in subtotals(checks, list(exercise.groups)).items()
+    ]
+    round_points(checks)
+    return ExerciseResult(exercise.id, score, exercise.points, status, checks, _notes(run), groups)
 
 
 ERROR_OUTCOMES = {
     "sandbox": "was stopped by the sandbox: {error}",
     "memory": "ran out of memory (the worker's limit): {error}",
-    "file_size": "wrote more than the worker's file-size limit (output flood?): {error}",
+    "file_size": "wrote more than the worker's file-size limit: {error}",
     "exit": "tried to end the worker ({error}); return a result instead",
 }
 
 
-def _case_verdict(
-    exercise: Exercise,
-    case: Case,
-    reference: dict[str, plain.Observed] | None,
-    message: dict[str, Any] | None,
-    run: WorkerRun,
-) -> Verdict:
-    """Whether one case passed, and if not, what is wrong (the check's message)."""
+def outcome_of(message: dict[str, Any] | None, run: WorkerRun) -> Outcome:
+    """What the parent makes of one case's message (None: the worker never reported the case)."""
     if run.load_status is not None:
-        return Verdict(run.load_message)
+        return Outcome(problem=run.load_message, error=run.load_status == "error")
     if message is None:
-        return Verdict(_unfinished(exercise, run))
+        return Outcome(problem=_unfinished(run), error=bool(run.crashed))
     try:
-        return _judge_message(exercise, case, reference, message)
+        return _outcome(message)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        return Verdict(f"the worker sent a malformed report ({type(error).__name__})", error=True)
+        problem = f"the worker sent a malformed report ({type(error).__name__})"
+        return Outcome(problem=problem, error=True)
 
 
-def _judge_message(exercise, case, reference, message) -> Verdict:
-    outcome = message["outcome"]
-    if outcome == "not_implemented":
-        return Verdict(f"not implemented yet ({message['error']})")
-    if outcome in ERROR_OUTCOMES:
-        return Verdict(ERROR_OUTCOMES[outcome].format(error=message["error"]), error=True)
-    if outcome != "ok":
-        raised = f"raised {message['error']}"
-        return Verdict(f"{raised}; hint: {case.hint}" if case.hint else raised)
+def _outcome(message: dict[str, Any]) -> Outcome:
+    kind, error = message["outcome"], message.get("error", "")
+    if kind == "not_implemented":
+        return Outcome(problem=f"not implemented yet ({error})", not_implemented=True)
+    if kind in ERROR_OUTCOMES:
+        return Outcome(problem=ERROR_OUTCOMES[kind].format(error=error), raised=error, error=True)
+    if kind == "unusable":
+        problem = f"what your code returned could not be used: {error}"
+        return Outcome(problem=problem, raised=error)
+    if kind != "ok":
+        return Outcome(problem=f"raised {error}", raised=error)
     observed = {key: plain.decode(value) for key, value in message["observations"].items()}
     foreign = sorted(set(_foreign_types(observed.values())))
     if foreign:
-        return Verdict(
+        problem = (
             f"returned {', '.join(foreign)}, which is not plain data: return torch.Tensor "
-            "(not a subclass), numpy arrays or Python numbers",
-            error=True,
+            "(not a subclass), numpy arrays or Python numbers"
         )
-    problem = _judge(case, reference, observed, message)
-    if problem is None:
-        return Verdict(None)
-    hint = _hint(exercise, observed, reference, case) or case.hint
-    return Verdict(f"{problem}; hint: {hint}" if hint else problem)
+        return Outcome(problem=problem, error=True)
+    return Outcome(observed=observed, modified=tuple(message["modified"]))
 
 
 def _foreign_types(observed) -> list[str]:
@@ -252,69 +289,28 @@ def _foreign_types(observed) -> list[str]:
     return found
 
 
-def _judge(case, reference, observed, message) -> str | None:
-    if case.compare:
-        problem = compare_case(case, reference, observed)
-        if problem:
-            return problem
-    if message["modified"]:
-        names = ", ".join(message["modified"])
-        return f"modified its input(s) {names} in place; work on copies or out-of-place ops"
-    if message.get("side_effects"):
-        changes = "; ".join(message["side_effects"])
-        return f"changed global state and left it changed ({changes}): restore what you change"
-    for prop in case.properties:
-        try:
-            problem = prop.check(observed, case)
-        except Exception as error:  # malformed output that a property cannot read
-            problem = f"could not be checked on your output ({type(error).__name__}: {error})"
-        if problem:
-            return f"{prop.name}: {problem}"
-    return None
-
-
-def _hint(exercise: Exercise, observed, reference, case: Case) -> str | None:
-    for hint in exercise.hints:
-        try:
-            if hint.applies(observed, reference or {}, case):
-                return hint.text
-        except Exception:
-            continue
-    return None
-
-
-def _unfinished(exercise: Exercise, run: WorkerRun) -> str:
+def _unfinished(run: WorkerRun) -> str:
     if run.timed_out:
-        return f"did not finish within the time limit of {exercise.timeout:g} s (infinite loop?)"
+        return run.timed_out
     reason = run.crashed or "the worker ended early"
-    tail = run.output_tail.strip().splitlines()[-3:]
-    return reason + (f"; last output: {' | '.join(tail)}" if tail else "")
+    return reason + (f"; last output: {' | '.join(run.output_tail)}" if run.output_tail else "")
 
 
-def _forbidden_check(violations: set[Violation]) -> CheckResult:
-    if not violations:
-        return CheckResult(FORBIDDEN_CHECK, True, 0.0, 0.0, "")
-    listed = ", ".join(str(v) for v in sorted(violations))
-    return CheckResult(FORBIDDEN_CHECK, False, 0.0, 0.0, f"uses forbidden {listed}")
+def _runtime_violations(run: WorkerRun) -> set[Violation]:
+    found = set()
+    for message in run.cases.values():
+        found.update(
+            Violation(int(line), str(name)) for line, name in message.get("violations", [])
+        )
+    return found
 
 
-def _status(run: WorkerRun, checks, violations, messages, errors: bool) -> str:
-    if run.load_status is not None:
-        return run.load_status
-    if violations:
-        return "banned"
-    if run.crashed or errors:  # before a timeout: a case that ran out of memory was first
-        return "error"
-    if run.timed_out:
-        return "timeout"
-    outcomes = [message["outcome"] if message else None for message in messages]
-    if outcomes and all(outcome == "not_implemented" for outcome in outcomes):
-        return "not_implemented"
-    graded = [check for check in checks if check.max_points > 0]
-    passed = sum(check.passed for check in graded)
-    if passed == len(graded):
-        return "passed"
-    return "failed" if passed == 0 else "partial"
+def _notes(run: WorkerRun) -> list[str]:
+    """The run's notes and every case's, each once, in the order they first came."""
+    notes = list(run.notes)
+    for message in run.cases.values():
+        notes += [str(note) for note in message.get("notes", [])]
+    return list(dict.fromkeys(notes))
 
 
 def _turn_off_tf32() -> None:

@@ -2,7 +2,7 @@
 
 A probe is exercise-specific glue (build the modules a case describes, call the function, take
 gradients); the helpers here are what most probes share. Probes run in the worker for the student
-and in the parent for the reference, through ``run_probe``.
+and in the parent for the reference (``grade.reference_observations``).
 """
 
 from __future__ import annotations
@@ -19,22 +19,42 @@ from autograder.plain import DETACHED
 
 
 class ProbeContext:
-    """What a probe may use besides the implementation: the guarded call and seeded cotangents."""
+    """What a probe may use besides the implementation: the guarded call and seeded cotangents.
+
+    Every call into the code under test goes through ``call`` (or ``call_under``), so that in the
+    worker it runs inside the guard (forbidden-API watches, global state put back) and an exception
+    it raises is told apart from a failure of the probe's own handling of its output.
+    """
 
     def __init__(
         self,
         case_key: str,
         grad: tuple[str, ...] = (),
-        guard: Callable[[], contextlib.AbstractContextManager] | None = None,
+        guard: Callable[[Callable], contextlib.AbstractContextManager] | None = None,
     ):
         self.case_key = case_key  # the case's name on the CPU: seeds cotangents
         self.grad = grad  # the inputs this case differentiates with respect to
-        self._guard = guard or contextlib.nullcontext
+        self._guard = guard or (lambda conditions: conditions())
+        self.student_error: BaseException | None = None  # the last exception the code raised
 
     def call(self, function: Callable, *args: Any, **kwargs: Any) -> Any:
-        """Call code under test (inside the forbidden-API watch, when grading a student)."""
-        with self._guard():
-            return function(*args, **kwargs)
+        """Call code under test."""
+        return self.call_under(contextlib.nullcontext, function, *args, **kwargs)
+
+    def call_under(
+        self,
+        conditions: Callable[[], contextlib.AbstractContextManager],
+        function: Callable,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """Call code under test with ``conditions()`` entered just around it (e.g. ``np.errstate``)."""
+        with self._guard(conditions):
+            try:
+                return function(*args, **kwargs)
+            except BaseException as error:
+                self.student_error = error
+                raise
 
     def cotangent(self, output: torch.Tensor, salt: str = "") -> torch.Tensor:
         """A fixed random direction for a vector-Jacobian product, the same for student and reference."""
@@ -61,8 +81,14 @@ def vjp(
         return {}
     cotangent = ctx.cotangent(output, salt)
     # retain the graph: a probe may take several vjps through outputs that share it
-    grads = torch.autograd.grad(
-        output, list(wrt.values()), cotangent, retain_graph=True, allow_unused=True
+    # the backward pass runs the code under test's graph (its own autograd Functions included)
+    grads = ctx.call(
+        torch.autograd.grad,
+        output,
+        list(wrt.values()),
+        cotangent,
+        retain_graph=True,
+        allow_unused=True,
     )
     return dict(zip(keys, grads, strict=False))
 

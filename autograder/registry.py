@@ -22,18 +22,22 @@ WEEK_MODULES = (
 
 
 @cache
+def week_exercises(module: str) -> tuple[Exercise, ...]:
+    """The ``EXERCISES`` of ``autograder.exercises.<module>`` (none when the week has no checks yet)."""
+    name = f"autograder.exercises.{module}"
+    if module not in WEEK_MODULES or importlib.util.find_spec(name) is None:
+        return ()
+    return tuple(importlib.import_module(name).EXERCISES)
+
+
 def all_exercises() -> tuple[Exercise, ...]:
-    """Each week's ``EXERCISES`` from ``autograder.exercises.<week module>``, in course order."""
-    exercises = []
-    for module in WEEK_MODULES:
-        name = f"autograder.exercises.{module}"
-        if importlib.util.find_spec(name) is not None:
-            exercises.extend(importlib.import_module(name).EXERCISES)
-    return tuple(exercises)
+    """Every week's exercises, in course order."""
+    return tuple(exercise for module in WEEK_MODULES for exercise in week_exercises(module))
 
 
 def exercise_by_id(exercise_id: str) -> Exercise:
-    for exercise in all_exercises():
+    """The exercise ``<module>.<name>`` (only its own week's definitions are imported)."""
+    for exercise in week_exercises(exercise_id.split(".", 1)[0]):
         if exercise.id == exercise_id:
             return exercise
     raise KeyError(f"no exercise {exercise_id!r}")

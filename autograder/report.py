@@ -6,7 +6,9 @@ JSON shape (keys may be added, none removed)::
      "exercises": [{"id": "week01_practices.softmax", "score": 1.5, "max_score": 2.0,
                     "status": "partial",
                     "checks": [{"name": "large logits, float32", "passed": false, "points": 0.0,
-                                "max_points": 0.5, "message": "..."}]}]}
+                                "max_points": 0.5, "message": "...", "group": "stability"}],
+                    "notes": ["at import: default dtype torch.float32 -> torch.float64 (undone)"],
+                    "groups": [{"name": "values", "points": 0.5, "max_points": 0.5}]}]}
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class CheckResult:
     points: float
     max_points: float
     message: str = ""
+    group: str = "values"
+
+
+@dataclass
+class GroupTotal:
+    name: str
+    points: float
+    max_points: float
 
 
 @dataclass
@@ -42,10 +52,8 @@ class ExerciseResult:
     max_score: float
     status: str
     checks: list[CheckResult] = field(default_factory=list)
-
-    @property
-    def week(self) -> str:
-        return self.id.split("_", 1)[0]
+    notes: list[str] = field(default_factory=list)
+    groups: list[GroupTotal] = field(default_factory=list)
 
 
 @dataclass

@@ -31,8 +31,6 @@ TABLE: dict[str, tuple[Tolerance, Tolerance, Tolerance]] = {
     "derivative": (Tolerance(1e-10, 1e-12), Tolerance(1e-4, 1e-5), Tolerance(1e-4, 1e-5)),
 }
 
-DTYPE_COLUMN = {"float64": 0, "float32": 1}
-
 
 def tolerance_for(kind: str, dtype: str, device: str) -> Tolerance:
     """The tolerance for ``kind`` when the student computed in ``dtype`` on ``device``."""
