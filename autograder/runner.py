@@ -2,14 +2,20 @@
 
 Workers are forked from a multiprocessing fork server that imported torch once, so a fresh worker
 per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
-is read as bytes and decoded with ``plain.loads`` (``torch.load(weights_only=True)``); a worker that
-hangs is killed at its deadline, and one that dies mid-way loses only the cases it had not reported.
+is read as bytes and decoded with ``plain.loads`` (``torch.load(weights_only=True)``); the worker's
+standard output and error come through two more pipes (``autograder.output``).
+
+An exercise's time limit is CPU time, enforced in the worker by ``RLIMIT_CPU``: a loop that never
+ends is stopped after the same amount of work however loaded the machine is. A worker that waits
+without computing (a sleep, a deadlock) is killed at a wall-clock deadline of twice the limit plus
+``WALL_MARGIN`` seconds. A worker that dies mid-way loses only the cases it had not reported.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
 import shutil
 import signal
@@ -24,32 +30,34 @@ from typing import Any
 from autograder import plain, server
 from autograder.case import Case
 from autograder.exercise import Exercise
+from autograder.output import CapturedStream
 from autograder.sandbox import Limits
-from autograder.worker import OUTPUT_FILE, describe_case
+from autograder.worker import describe_case
 
 MAX_MESSAGE_BYTES = 256 * 2**20
+WALL_MARGIN = 10.0  # seconds of wall clock beyond twice the CPU time limit
 SIGNAL_MEANINGS = {
     signal.SIGSEGV: "the worker crashed with a segmentation fault (SIGSEGV)",
     signal.SIGBUS: "the worker crashed with a bus error (SIGBUS)",
     signal.SIGABRT: "the worker aborted (SIGABRT)",
     signal.SIGFPE: "the worker crashed with an arithmetic fault (SIGFPE)",
     signal.SIGILL: "the worker crashed with an illegal instruction (SIGILL)",
-    signal.SIGXCPU: "the worker used more than its CPU time limit of {limits.cpu_seconds} s (SIGXCPU)",
-    signal.SIGKILL: "the worker was killed (SIGKILL: out of memory?)",
 }
 
 
 def limits_for(exercise: Exercise, cases: list[Case]) -> Limits:
-    """The worker's resource limits: CPU time a little above the wall-clock limit; no address-space
-    limit when a case runs on CUDA (its driver reserves far more virtual memory than it uses)."""
+    """The worker's resource limits: the exercise's time limit as CPU time; no address-space limit
+    when a case runs on CUDA (its driver reserves far more virtual memory than it uses)."""
     on_cuda = any(case.device != "cpu" for case in cases)
     return Limits(
-        cpu_seconds=int(exercise.timeout) + 10,
+        cpu_seconds=max(1, math.ceil(exercise.timeout)),
         memory_bytes=None if on_cuda else Limits.memory_bytes,
     )
 
 
-OUTPUT_TAIL_CHARS = 1500
+def wall_deadline(timeout: float) -> float:
+    """Seconds of wall clock a worker gets for a CPU time limit of ``timeout`` seconds."""
+    return 2 * timeout + WALL_MARGIN
 
 
 @contextlib.contextmanager
@@ -74,10 +82,11 @@ class WorkerRun:
 
     load_status: str | None = None  # None (loaded), "missing" or "error"
     load_message: str = ""
+    notes: list[str] = field(default_factory=list)
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
-    timed_out: bool = False
+    timed_out: str | None = None  # why the worker ran out of time
     crashed: str | None = None  # why the worker ended before reporting every case
-    output_tail: str = ""
+    output_tail: list[str] = field(default_factory=list)  # its last lines of output
 
 
 class Worker:
@@ -101,27 +110,42 @@ class Worker:
         }
         context = server.context()
         self.receiver, sender = context.Pipe(duplex=False)
+        (out_reader, out_writer), (err_reader, err_writer) = (
+            context.Pipe(duplex=False),
+            context.Pipe(duplex=False),
+        )
         from autograder import worker
 
         self.process = context.Process(
-            target=worker.main, args=(sender, plain.dumps(request)), daemon=True
+            target=worker.main,
+            args=(sender, out_writer, err_writer, plain.dumps(request)),
+            daemon=True,
         )
         self.started = time.monotonic()
         with _main_module_hidden():
             self.process.start()
-        sender.close()
+        for end in (sender, out_writer, err_writer):
+            end.close()
+        self.output = [CapturedStream(out_reader, "stdout"), CapturedStream(err_reader, "stderr")]
         self.run = WorkerRun()
         self.stopping = False
         self.reader = threading.Thread(target=self._read_messages, daemon=True)
         self.reader.start()
 
-    def collect(self, timeout: float) -> WorkerRun:
-        """The worker's messages once it is done or dead, or ``timeout`` seconds after its start."""
-        self.reader.join(max(0.0, self.started + timeout - time.monotonic()))
+    def collect(self) -> WorkerRun:
+        """The worker's messages once it is done or dead, or at its wall-clock deadline."""
+        deadline = self.started + wall_deadline(self.exercise.timeout)
+        self.reader.join(max(0.0, deadline - time.monotonic()))
         if self.reader.is_alive():
-            self.run.timed_out = True
+            self.run.timed_out = (
+                f"did not finish within {wall_deadline(self.exercise.timeout):g} s of wall-clock "
+                "time (waiting for something that never comes? sleep, input or a deadlock)"
+            )
         self._stop()
-        self.run.output_tail = self._output_tail()
+        for stream in self.output:
+            stream.close()
+        self.run.notes += [note for stream in self.output if (note := stream.note())]
+        self.run.output_tail = [line for stream in self.output for line in stream.last_lines()]
         shutil.rmtree(self.workdir, ignore_errors=True)
         return self.run
 
@@ -133,7 +157,7 @@ class Worker:
                 message = plain.loads(self.receiver.recv_bytes(MAX_MESSAGE_BYTES))
             except (EOFError, OSError):
                 if not self.stopping:
-                    self.run.crashed = self._exit_description()
+                    self._record_exit()
                 return
             except Exception as error:
                 self.run.crashed = f"the worker sent data that is not plain tensors ({error})"
@@ -148,6 +172,8 @@ class Worker:
         if kind == "load_failed":
             run.load_status, run.load_message = message["status"], message["message"]
             return False
+        if kind == "loaded":
+            run.notes += [str(note) for note in message.get("notes", [])]
         if kind == "case":
             run.cases[message["name"]] = message
         return kind != "done"
@@ -155,6 +181,8 @@ class Worker:
     def kill(self) -> None:
         """Stop the worker now, whatever it is doing, and clean up."""
         self._stop(patience=0.0)
+        for stream in self.output:
+            stream.close(patience=0.0)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _stop(self, patience: float = 1.0) -> None:
@@ -170,21 +198,27 @@ class Worker:
         self.reader.join()
         self.receiver.close()
 
-    def _exit_description(self) -> str:
+    def _record_exit(self) -> None:
+        """Why the worker ended early: its time limit (SIGXCPU) or a crash."""
         self.process.join(timeout=2.0)
         code = self.process.exitcode
-        if code is None:
-            return "the worker stopped responding"
-        if code < 0:
-            return SIGNAL_MEANINGS.get(-code, f"the worker was killed by signal {-code}").format(
-                limits=self.limits
+        if code == -signal.SIGXCPU:
+            self.run.timed_out = (
+                f"did not finish within the time limit of {self.limits.cpu_seconds} s of CPU time "
+                "(an infinite loop?)"
             )
-        return f"the worker exited with status {code} (os._exit or a crash in native code)"
-
-    def _output_tail(self) -> str:
-        try:
-            with open(os.path.join(self.workdir, OUTPUT_FILE), errors="replace") as output:
-                text = output.read()
-        except OSError:
-            return ""
-        return text[-OUTPUT_TAIL_CHARS:]
+        elif code == -signal.SIGKILL:  # the CPU limit's hard end: SIGXCPU was ignored
+            self.run.timed_out = (
+                f"was killed (SIGKILL) after running past its time limit of "
+                f"{self.limits.cpu_seconds} s of CPU time with SIGXCPU ignored (or the machine ran "
+                "out of memory)"
+            )
+        elif code is None:
+            self.run.crashed = "the worker stopped responding"
+        elif code < 0:
+            meaning = SIGNAL_MEANINGS.get(-code, f"the worker was killed by signal {-code}")
+            self.run.crashed = meaning.format(limits=self.limits)
+        else:
+            self.run.crashed = (
+                f"the worker exited with status {code} (os._exit or a crash in native code)"
+            )

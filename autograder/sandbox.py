@@ -1,12 +1,15 @@
 """Hardening of the worker process, before any student code runs in it.
 
 - its own session and process group (the parent kills the whole group at the end);
-- resource limits: CPU time, address space (CPU-only workers), file size, core dumps, processes;
+- resource limits: CPU time (the exercise's time limit), address space (CPU-only workers), file size, core dumps, processes;
 - a scrubbed environment and a private working directory (also ``HOME`` and ``TMPDIR``);
 - a meta-path finder that refuses ``ml4p_ref``, ``solutions`` and ``autograder`` (the grader's own
   modules are also dropped from ``sys.modules``);
 - an audit hook that refuses to read the reference and solution sources, to write or delete
-  anything outside the working directory, to start processes and to open network connections.
+  anything outside the working directory, to start processes and to open network connections;
+  every refusal is also recorded, so that it becomes a note even when the code catches the error;
+- matplotlib on its non-interactive Agg backend, with its configuration and cache in the working
+  directory (``plt.show()`` returns at once; saved figures vanish with the directory).
 
 Audit hooks cannot be removed once added, so code in the worker cannot turn this off.
 """
@@ -48,16 +51,22 @@ WRITE_EVENTS = (  # events whose first argument is a path that gets changed
     "shutil.move",
 )
 RENAME_EVENTS = ("os.rename",)  # (source, destination)
-SAFE_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"}
+CPU_GRACE = 2  # seconds of CPU time between SIGXCPU and SIGKILL
+SAFE_ENVIRONMENT = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "MPLBACKEND": "agg",
+}
 
 
 @dataclass(frozen=True)
 class Limits:
     """Resource limits of one worker."""
 
-    cpu_seconds: int = 60
+    cpu_seconds: int = 60  # SIGXCPU then; SIGKILL CPU_GRACE seconds later
     memory_bytes: int | None = 4 * 2**30  # address space; None: unlimited (needed with CUDA)
-    file_bytes: int = 64 * 2**20  # largest file the worker may write, its captured output included
+    file_bytes: int = 64 * 2**20  # largest file the code may write (output goes to pipes)
     extra_processes: int = 0  # processes beyond those the user runs now (non-root users only)
 
     def describe(self) -> str:
@@ -84,7 +93,7 @@ def limit_process(workdir: str, limits: Limits) -> None:
     """Session, resource limits, environment and working directory of the worker."""
     os.setsid()
     _set_limit(resource.RLIMIT_CORE, 0)
-    _set_limit(resource.RLIMIT_CPU, limits.cpu_seconds)
+    _set_cpu_limit(limits.cpu_seconds)
     _set_limit(resource.RLIMIT_FSIZE, limits.file_bytes)
     if limits.memory_bytes:
         _set_limit(resource.RLIMIT_AS, limits.memory_bytes)
@@ -92,7 +101,7 @@ def limit_process(workdir: str, limits: Limits) -> None:
         _set_limit(resource.RLIMIT_NPROC, _processes_of_user() + limits.extra_processes)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
     os.environ.clear()
-    os.environ.update(SAFE_ENVIRONMENT, HOME=workdir, TMPDIR=workdir)
+    os.environ.update(SAFE_ENVIRONMENT, HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
     os.chdir(workdir)
 
 
@@ -101,6 +110,15 @@ def _set_limit(kind: int, value: int) -> None:
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
     resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+
+
+def _set_cpu_limit(seconds: int) -> None:
+    """SIGXCPU at ``seconds`` of CPU time (a timeout), SIGKILL if the process survives it."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    ceiling = seconds + CPU_GRACE
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (min(seconds, ceiling), ceiling))
 
 
 def _processes_of_user() -> int:
@@ -124,28 +142,43 @@ class RefusedImport(ImportError):
 class RefuseGraderImports:
     """Meta-path finder: the grader's packages cannot be imported by submitted code."""
 
+    def __init__(self, refused: list[str]):
+        self.refused = refused
+
     def find_spec(self, name, path=None, target=None):
         if name.split(".", 1)[0] in PROTECTED_PACKAGES:
-            raise RefusedImport(f"importing {name} is not allowed in submissions")
+            message = f"importing {name} is not allowed in submissions"
+            self.refused.append(message)
+            raise RefusedImport(message)
         return None
 
 
-def hide_grader_modules() -> None:
-    """Drop the grader's modules from ``sys.modules`` and refuse to import them again.
+def hide_grader_modules(refused: list[str]) -> None:
+    """Drop the grader's modules from ``sys.modules`` and refuse to import them again (recording
+    each refusal in ``refused``).
 
     The worker keeps using the objects it already holds; only fresh imports are refused.
     """
     for name in list(sys.modules):
         if name.split(".", 1)[0] in PROTECTED_PACKAGES:
             del sys.modules[name]
-    sys.meta_path.insert(0, RefuseGraderImports())
+    sys.meta_path.insert(0, RefuseGraderImports(refused))
     sys.path[:] = [entry for entry in sys.path if entry]  # no implicit current directory
 
 
 # ----------------------------------------------------------------------------------------- audit
-def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]) -> None:
-    """Refuse what a submission has no business doing (see the module docstring)."""
+def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]) -> list[str]:
+    """Refuse what a submission has no business doing (see the module docstring).
+
+    Returns the list to which every refusal's message is appended (the worker empties it).
+    """
     workdir = os.path.realpath(workdir)
+    refused: list[str] = []
+
+    def refuse(message: str) -> None:
+        refused.append(message)
+        raise SandboxViolation(message)
+
     allowed = {os.path.realpath(path) for path in allowed_reads}
 
     def inside(path: str, root: str) -> bool:
@@ -162,9 +195,7 @@ def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]
     def check_write(path) -> None:
         target = resolved(path)
         if target is not None and not inside(target, workdir) and target != os.devnull:
-            raise SandboxViolation(
-                f"writing outside the working directory is not allowed: {target}"
-            )
+            refuse(f"writing outside the working directory is not allowed: {target}")
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -173,7 +204,7 @@ def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]
             if target is None:
                 return
             if target not in allowed and any(inside(target, root) for root in secret):
-                raise SandboxViolation(f"reading the grader's files is not allowed: {target}")
+                refuse(f"reading the grader's files is not allowed: {target}")
             writing = (mode and any(c in str(mode) for c in "wax+")) or (
                 isinstance(flags, int)
                 and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC)
@@ -186,8 +217,9 @@ def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]
             check_write(args[0])
             check_write(args[1])
         elif event.startswith(PROCESS_EVENTS):
-            raise SandboxViolation(f"starting processes is not allowed ({event})")
+            refuse(f"starting processes is not allowed ({event})")
         elif event in NETWORK_EVENTS:
-            raise SandboxViolation(f"network access is not allowed ({event})")
+            refuse(f"network access is not allowed ({event})")
 
     sys.addaudithook(hook)
+    return refused

@@ -1,21 +1,35 @@
-"""Global state around every call into student code: noticed when changed, always put back.
+"""Process-wide state around student code: noticed when changed, always put back, never a failure.
 
-A submission that changes torch's default dtype, turns off gradients globally, monkeypatches
-``torch.allclose`` or ``torch.Tensor.__eq__``, or leaves threads running has that reported as a
-failure of the case, and the state is restored so that the next case starts clean. Random number
-generator states are restored silently (drawing random numbers is not itself an error).
+Student code may change what the grader relies on, at import or in a call: torch's default dtype,
+grad mode, anomaly detection, deterministic algorithms, matmul precision and TF32, thread counts,
+print options, numpy's error state, random generator states, warning filters, logging, the
+recursion limit, the working directory, or attributes of torch, numpy, math and builtins. A
+``GlobalState`` remembers the state as it was; ``restore()`` puts it back and says, in plain words,
+what had changed. The worker turns those words into notes on the exercise; they cost no points.
+
+Settings are read and written through functions captured when this module is imported (before any
+student code runs), so a student who replaces ``torch.set_default_dtype`` cannot stop its restoring.
+Settings are restored before attributes, so that attributes torch derives from a setting (such as
+``torch.Storage``, which follows the default dtype) are back before they are compared.
 """
 
 from __future__ import annotations
 
 import builtins
+import logging
 import math
-import threading
+import os
+import random
+import sys
 import types
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
+import torch._tensor_str
 import torch.nn.functional as F
 
 WATCHED_NAMESPACES = {
@@ -29,57 +43,157 @@ WATCHED_NAMESPACES = {
     "torch.nn.functional": F,
     "torch.testing": torch.testing,
 }
-
 CACHE_ATTRIBUTES = {"__slotnames__"}  # set by copy/pickle on first use
+_MISSING = object()
 
 
-def _flags() -> dict[str, Any]:
-    return {
-        "default dtype": torch.get_default_dtype(),
-        "grad mode": torch.is_grad_enabled(),
-        "inference mode": torch.is_inference_mode_enabled(),
-        "anomaly detection": torch.is_anomaly_enabled(),
-        "deterministic algorithms": torch.are_deterministic_algorithms_enabled(),
-        "matmul TF32": torch.backends.cuda.matmul.allow_tf32,
-        "cuDNN TF32": torch.backends.cudnn.allow_tf32,
-        "number of threads": torch.get_num_threads(),
-    }
+@dataclass(frozen=True)
+class Setting:
+    """One piece of global state: how to read it, write it, and say how it changed."""
+
+    name: str
+    get: Callable[[], Any]
+    set: Callable[[Any], None]
+    same: Callable[[Any, Any], bool] = lambda a, b: a == b
+    phrase: str | None = None  # fixed wording instead of "name before -> after"
+
+    def describe(self, before: Any, after: Any) -> str:
+        return self.phrase or f"{self.name} {before} -> {after}"
 
 
-def _set_flags(flags: dict[str, Any]) -> None:
-    torch.set_default_dtype(flags["default dtype"])
-    torch.set_grad_enabled(flags["grad mode"])
-    torch.autograd.set_detect_anomaly(flags["anomaly detection"])
-    torch.use_deterministic_algorithms(flags["deterministic algorithms"])
-    torch.backends.cuda.matmul.allow_tf32 = flags["matmul TF32"]
-    torch.backends.cudnn.allow_tf32 = flags["cuDNN TF32"]
-    torch.set_num_threads(flags["number of threads"])
+def _attribute(owner: Any, name: str) -> tuple[Callable[[], Any], Callable[[Any], None]]:
+    return (lambda: getattr(owner, name)), (lambda value: setattr(owner, name, value))
+
+
+def _options(obj: Any) -> tuple[Callable[[], Any], Callable[[Any], None]]:
+    def set_all(values: dict) -> None:
+        for key, value in values.items():
+            setattr(obj, key, value)
+
+    return (lambda: dict(vars(obj))), set_all
+
+
+def _logging_state() -> tuple:
+    root = logging.getLogger()
+    return root.level, tuple(root.handlers), logging.root.manager.disable
+
+
+def _set_logging(state: tuple) -> None:
+    level, handlers, disabled = state
+    root = logging.getLogger()
+    root.setLevel(level)
+    root.handlers[:] = list(handlers)
+    logging.disable(disabled)
+
+
+def _set_warning_filters(filters: list) -> None:
+    warnings.filters[:] = filters
+    warnings._filters_mutated()
+
+
+def _same_numpy_random(a: tuple, b: tuple) -> bool:
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+_set_default_dtype, _set_grad_enabled = torch.set_default_dtype, torch.set_grad_enabled
+_set_detect_anomaly = torch.autograd.set_detect_anomaly
+_use_deterministic = torch.use_deterministic_algorithms
+_set_matmul_precision, _set_num_threads = torch.set_float32_matmul_precision, torch.set_num_threads
+_set_torch_rng, _set_numpy_rng = torch.random.set_rng_state, np.random.set_state
+_set_numpy_print, _seterr = np.set_printoptions, np.seterr
+_setrecursionlimit, _chdir = sys.setrecursionlimit, os.chdir
+
+SETTINGS = (
+    Setting("default dtype", torch.get_default_dtype, _set_default_dtype),
+    Setting("grad mode", torch.is_grad_enabled, _set_grad_enabled),
+    Setting(
+        "anomaly detection",
+        lambda: (torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled()),
+        lambda state: _set_detect_anomaly(*state),
+    ),
+    Setting(
+        "deterministic algorithms",
+        lambda: (
+            torch.are_deterministic_algorithms_enabled(),
+            torch.is_deterministic_algorithms_warn_only_enabled(),
+        ),
+        lambda state: _use_deterministic(state[0], warn_only=state[1]),
+    ),
+    Setting("float32 matmul precision", torch.get_float32_matmul_precision, _set_matmul_precision),
+    Setting("matmul TF32", *_attribute(torch.backends.cuda.matmul, "allow_tf32")),
+    Setting("cuDNN TF32", *_attribute(torch.backends.cudnn, "allow_tf32")),
+    Setting("cuDNN benchmark", *_attribute(torch.backends.cudnn, "benchmark")),
+    Setting("cuDNN deterministic", *_attribute(torch.backends.cudnn, "deterministic")),
+    Setting("number of torch threads", torch.get_num_threads, _set_num_threads),
+    Setting(
+        "torch print options",
+        *_options(torch._tensor_str.PRINT_OPTS),
+        phrase="torch print options changed",
+    ),
+    Setting(
+        "numpy print options",
+        np.get_printoptions,
+        lambda options: _set_numpy_print(**options),
+        phrase="numpy print options changed",
+    ),
+    Setting("numpy error state", np.geterr, lambda state: _seterr(**state)),
+    Setting(
+        "torch random state",
+        torch.random.get_rng_state,
+        _set_torch_rng,
+        torch.equal,
+        "torch's global random state changed (a seed or a draw)",
+    ),
+    Setting(
+        "numpy random state",
+        np.random.get_state,
+        _set_numpy_rng,
+        _same_numpy_random,
+        "numpy's global random state changed (a seed or a draw)",
+    ),
+    Setting(
+        "Python random state",
+        random.getstate,
+        random.setstate,
+        phrase="Python's random state changed (a seed or a draw)",
+    ),
+    Setting(
+        "warning filters",
+        lambda: list(warnings.filters),
+        _set_warning_filters,
+        phrase="warning filters changed",
+    ),
+    Setting("logging", _logging_state, _set_logging, phrase="logging configuration changed"),
+    Setting("recursion limit", sys.getrecursionlimit, _setrecursionlimit),
+    Setting("working directory", os.getcwd, _chdir),
+    Setting("sys.stdout", *_attribute(sys, "stdout"), lambda a, b: a is b, "sys.stdout replaced"),
+    Setting("sys.stderr", *_attribute(sys, "stderr"), lambda a, b: a is b, "sys.stderr replaced"),
+)
 
 
 class GlobalState:
-    """The state as it was when created; ``restore()`` reports what changed and puts it back."""
+    """The state as it was when created; ``restore()`` puts it back and says what had changed."""
 
     def __init__(self) -> None:
+        self.values = {setting.name: setting.get() for setting in SETTINGS}
         self.attributes = {name: dict(vars(space)) for name, space in WATCHED_NAMESPACES.items()}
-        self.flags = _flags()
-        self.threads = set(threading.enumerate())
 
     def restore(self) -> list[str]:
-        """What differs from the saved state (now restored), as readable phrases."""
-        changes = self._restore_attributes()
-        flags = _flags()
-        changed_flags = [key for key, value in self.flags.items() if flags[key] != value]
-        for key in changed_flags:
-            changes.append(f"{key} {self.flags[key]} -> {flags[key]}")
-        if changed_flags:
-            _set_flags(self.flags)
-        running = [
-            t
-            for t in threading.enumerate()
-            if t not in self.threads and t.is_alive() and not isinstance(t, threading._DummyThread)
-        ]
-        if running:
-            changes.append(f"{len(running)} thread(s) left running")
+        """What differed from the saved state (now put back), as readable phrases."""
+        return self._restore_settings() + self._restore_attributes()
+
+    def _restore_settings(self) -> list[str]:
+        changes = []
+        for setting in SETTINGS:
+            before = self.values[setting.name]
+            try:
+                now = setting.get()
+                if setting.same(before, now):
+                    continue
+                changes.append(setting.describe(before, now))
+                setting.set(before)
+            except Exception as error:  # state mangled beyond reading or writing
+                changes.append(f"{setting.name} could not be restored ({type(error).__name__})")
         return changes
 
     def _restore_attributes(self) -> list[str]:
@@ -93,7 +207,8 @@ class GlobalState:
                     continue
                 if before is _MISSING and isinstance(now, types.ModuleType):
                     continue  # a submodule imported lazily
-                changes.append(f"{name}.{key} {'replaced' if key in saved else 'added'}")
+                if not _wraps(now, before):  # torch wraps some of its functions on first use
+                    changes.append(f"{name}.{key} {'replaced' if key in saved else 'added'}")
                 try:
                     if key in saved:
                         setattr(space, key, saved[key])
@@ -104,16 +219,8 @@ class GlobalState:
         return changes
 
 
-_MISSING = object()
-
-
-class RandomState:
-    """Random generator states, restored silently after each call."""
-
-    def __init__(self) -> None:
-        self.torch = torch.random.get_rng_state()
-        self.numpy = np.random.get_state()
-
-    def restore(self) -> None:
-        torch.random.set_rng_state(self.torch)
-        np.random.set_state(self.numpy)
+def _wraps(now: Any, before: Any) -> bool:
+    """``now`` is a wrapper of ``before`` made by torch itself (e.g. ``torch.manual_seed`` once
+    ``torch._dynamo`` is imported)."""
+    module = getattr(now, "__module__", "") or ""
+    return getattr(now, "__wrapped__", None) is before and module.startswith("torch")

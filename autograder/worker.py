@@ -1,93 +1,96 @@
 """The worker: the only process that runs student code.
 
-It is started (forked from a server that has already imported torch) once per exercise. It loads the
-submitted week module from its file, runs the exercise's probe on each case, and sends one message
-per case back as plain data (see ``autograder.plain``): first ``{"kind": "loaded"}`` or a load
-failure, then ``{"kind": "case", ...}`` per case, then ``{"kind": "done"}``. The parent never trusts
-anything else it might receive.
+It is started (forked from a server that has already imported torch) once per exercise. It hardens
+itself (``autograder.sandbox``), sends its standard output and error into two pipes the parent reads
+(``autograder.output``), loads the submitted week module from its file, runs the exercise's probe on
+each case and sends one message per case back as plain data (``autograder.plain``): first
+``{"kind": "loaded", "notes": [...]}`` or a load failure, then ``{"kind": "case", ...}`` per case,
+then ``{"kind": "done"}``. The parent never trusts anything else it might receive.
+
+After the import and around every call into student code, global state is put back and threads
+left running are stopped (``autograder.guard``); what the code changed, and what the sandbox
+refused, become notes. None of it fails a case: only the outputs do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.util
 import os
 import sys
 import traceback
+import types
 from typing import Any
 
 import torch
 
-from autograder import plain, sandbox
+from autograder import plain, sandbox, server
 from autograder.case import Case, cast_inputs
 from autograder.exercise import Exercise
-from autograder.forbidden import ForbiddenWatch
+from autograder.guard import CallGuard, StateKeeper
 from autograder.probe import ProbeContext, modified_inputs, snapshot
 from autograder.registry import exercise_by_id
-from autograder.state import GlobalState, RandomState
-
-OUTPUT_FILE = "output.txt"  # the worker's stdout and stderr, inside its working directory
 
 
-def main(connection, job: bytes) -> None:
-    """Entry point in the worker process: ``job`` is the parent's request, as ``plain.dumps`` bytes."""
+def main(connection, stdout, stderr, job: bytes) -> None:
+    """Entry point in the worker process: ``job`` is the parent's request, as ``plain.dumps`` bytes;
+    ``stdout`` and ``stderr`` are the write ends of the parent's output pipes."""
     request = plain.loads(job)
     exercise = exercise_by_id(request["exercise"])  # the probes are trusted grader code
+    _redirect_output(stdout, stderr)
     workdir = request["workdir"]
     sys.dont_write_bytecode = True  # no __pycache__ next to the submission
+    refused: list[str] = []  # what the sandbox refused, for the notes
     if request["sandboxed"]:
         secret = sandbox.secret_roots()
         sandbox.limit_process(workdir, sandbox.Limits(**request["limits"]))
+        _load_matplotlib_if_used(request["path"])
+        refused = sandbox.install_audit_hook(
+            workdir, allowed_reads=[request["path"]], secret=secret
+        )
+        sandbox.hide_grader_modules(refused)
     else:
         os.chdir(workdir)
-    _setup_torch_and_output(os.path.join(workdir, OUTPUT_FILE))
-    pristine = GlobalState()
-    if request["sandboxed"]:
-        sandbox.hide_grader_modules()
-        sandbox.install_audit_hook(workdir, allowed_reads=[request["path"]], secret=secret)
+    _setup_torch()
+    keeper = StateKeeper(refused)
     send = _sender(connection)
     try:
-        impl = _load(request, send, pristine)
+        impl = _load(request, send, keeper)
         if impl is not None:
             for case in request["cases"]:
-                send(_run_case(impl, case, request, exercise, pristine))
+                send(_run_case(impl, case, request, exercise, keeper))
         send({"kind": "done"})
     finally:
+        _flush_output()
         connection.close()
 
 
-def _setup_torch_and_output(output_path: str) -> None:
+def _load_matplotlib_if_used(path: str) -> None:
+    """Import matplotlib before the sandbox is in place when the submission mentions it (and the
+    server did not preload it): see ``autograder.plotting``."""
+    if "matplotlib.pyplot" in sys.modules or not server.uses_matplotlib([path]):
+        return
+    with contextlib.suppress(Exception):  # a broken matplotlib is the student's import error
+        importlib.import_module("autograder.plotting")
+
+
+def _redirect_output(stdout, stderr) -> None:
+    for connection, descriptor in ((stdout, 1), (stderr, 2)):
+        os.dup2(connection.fileno(), descriptor)
+        connection.close()
+
+
+def _flush_output() -> None:
+    for stream in (sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def _setup_torch() -> None:
     torch.set_num_threads(1)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
-    output = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
-
-
-class CallGuard:
-    """Around each call into student code: the forbidden-API watch, and global state put back."""
-
-    def __init__(self, watch: ForbiddenWatch, pristine: GlobalState):
-        self.watch = watch
-        self.pristine = pristine
-        self.side_effects: list[str] = []
-
-    def __enter__(self) -> CallGuard:
-        self.random = RandomState()
-        self.watch.__enter__()
-        return self
-
-    def __exit__(self, *exc_info) -> bool:
-        try:
-            self.watch.__exit__(*exc_info)
-        finally:
-            for change in self.pristine.restore():
-                if change not in self.side_effects:
-                    self.side_effects.append(change)
-            self.random.restore()
-        return False
 
 
 def _sender(connection):
@@ -97,53 +100,88 @@ def _sender(connection):
     return send
 
 
-def _load(request: dict[str, Any], send, pristine: GlobalState) -> Any:
+def _load(request: dict[str, Any], send, keeper: StateKeeper) -> Any:
     path, attribute = request["path"], request["attribute"]
+    filename = os.path.basename(path)
     if not os.path.exists(path):
         send({"kind": "load_failed", "status": "missing", "message": f"{path} not found"})
         return None
     try:
-        spec = importlib.util.spec_from_file_location(request["module"], path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[request["module"]] = module
-        spec.loader.exec_module(module)
+        module = _import_from_source(request["module"], path)
     except BaseException as error:
-        message = f"importing {os.path.basename(path)} failed: {_describe(error, path)}"
+        message = f"importing {filename} failed: {_describe_import_error(error, path)}"
         send({"kind": "load_failed", "status": "error", "message": message})
         return None
-    changes = pristine.restore()
-    if changes:
-        message = f"importing {os.path.basename(path)} changed global state: {'; '.join(changes)}"
-        send({"kind": "load_failed", "status": "error", "message": message})
-        return None
+    notes = keeper.settle("at import")
     if not hasattr(module, attribute):
-        message = f"{os.path.basename(path)} defines no {attribute!r}"
+        message = f"{filename} defines no {attribute!r}"
         send({"kind": "load_failed", "status": "missing", "message": message})
         return None
-    send({"kind": "loaded"})
+    send({"kind": "loaded", "notes": notes})
     return getattr(module, attribute)
 
 
+def _import_from_source(name: str, path: str) -> types.ModuleType:
+    """Import the submitted file from its source (never a cached ``.pyc`` next to it)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    with open(path, encoding="utf-8", errors="replace") as file:
+        source = file.read()
+    exec(compile(source, path, "exec"), module.__dict__)
+    return module
+
+
+def _describe_import_error(error: BaseException, path: str) -> str:
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return (
+            f"it imports {error.name!r}, which the course environment does not have "
+            f"({_describe(error, path)}); remove the import or use what the course provides"
+        )
+    return _describe(error, path)
+
+
 def _run_case(
-    impl: Any, case: dict[str, Any], request: dict[str, Any], exercise: Exercise, pristine
+    impl: Any, case: dict[str, Any], request: dict[str, Any], exercise: Exercise, keeper
 ) -> dict[str, Any]:
     inputs = cast_inputs(case["inputs"], _dtype(case["dtype"]), case["device"], case["numpy"])
     before = snapshot(inputs)
-    guard = CallGuard(ForbiddenWatch(exercise.forbidden, request["path"]), pristine)
-    ctx = ProbeContext(case["key"], tuple(case["grad"]), guard=lambda: guard)
+    guard = CallGuard(exercise, request["path"], keeper)
+    ctx = ProbeContext(case["key"], tuple(case["grad"]), guard=guard)
     message = {"kind": "case", "name": case["name"]}
     try:
         observations = exercise.probe(impl, inputs, ctx)
-        message["outcome"] = "ok"
         message["observations"] = {key: plain.encode(value) for key, value in observations.items()}
+        message["outcome"] = "ok"
         message["modified"] = modified_inputs(before, inputs)
     except BaseException as error:
-        outcome = outcome_of(error)
-        text = str(error) if outcome == "not_implemented" else _describe(error, request["path"])
-        message.update(outcome=outcome, error=text or type(error).__name__)
-    message["violations"] = [[v.line, v.name] for v in sorted(guard.watch.violations)]
-    message["side_effects"] = guard.side_effects
+        message.update(_failure(error, ctx, request["path"]))
+    message["violations"] = guard.violations()
+    message["notes"] = guard.notes
     return message
+
+
+def _failure(error: BaseException, ctx: ProbeContext, student_file: str) -> dict[str, str]:
+    """How a case ended when its probe raised: in the student's code, or while the probe handled
+    what the code returned (then the message is about that output)."""
+    if _from_student(error, ctx):
+        outcome = outcome_of(error)
+        text = str(error) if outcome == "not_implemented" else _describe(error, student_file)
+        return {"outcome": outcome, "error": text or type(error).__name__}
+    if outcome_of(error) == "memory":
+        return {"outcome": "memory", "error": _describe(error, student_file)}
+    text = f"{type(error).__name__}: {error}".strip()
+    return {"outcome": "unusable", "error": _shorten(text)}
+
+
+def _from_student(error: BaseException, ctx: ProbeContext) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if error is ctx.student_error:
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def outcome_of(error: BaseException) -> str:
@@ -171,10 +209,12 @@ def _describe(error: BaseException, student_file: str) -> str:
     for frame, lineno in traceback.walk_tb(error.__traceback__):
         if frame.f_code.co_filename == student_file:
             line = lineno
-    text = f"{type(error).__name__}: {error}".strip()
-    if len(text) > 300:
-        text = text[:300] + "..."
+    text = _shorten(f"{type(error).__name__}: {error}".strip())
     return f"{text} (line {line})" if line else text
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def describe_case(case: Case) -> dict[str, Any]:
@@ -182,7 +222,7 @@ def describe_case(case: Case) -> dict[str, Any]:
     return {
         "name": case.name,
         "key": case.on("cpu").name,  # seeds the probe's random directions, the same on every device
-        "inputs": case.inputs(),
+        "inputs": dict(case.inputs),
         "dtype": str(case.dtype).removeprefix("torch."),
         "device": case.device,
         "numpy": case.numpy,
