@@ -1,21 +1,37 @@
-"""Forbidden APIs: found statically in the source and caught at run time.
+"""Forbidden APIs: found statically in the source and caught at run time, by name and by operation.
 
 An exercise lists dotted names (``torch.softmax``, ``torch.Tensor.softmax``, ``torch.nn.functional``);
-``torch`` alone forbids every torch call (numpy exercises). The static scan reads the exercise's
-``def``/``class`` in the submitted file with ``ast``, resolving import aliases. The run-time watch is a
-``TorchFunctionMode`` that records every forbidden torch function the student's call reaches, with the
-line of the student's file it came from, so helpers, aliases and ``getattr`` tricks are caught too.
+``torch`` alone forbids every torch call (numpy exercises). It may also list ATen operators
+(``aten._softmax``): a ban on the operation, whichever name reaches it (``torch.ops.aten``, private
+``torch._*`` functions, ``torch.sparse``, ``torch.distributions``, ``torch._C._VariableFunctions``).
+
+- ``scan_source`` reads the exercise's ``def``/``class`` in the submitted file with ``ast``,
+  resolving import aliases;
+- ``ForbiddenWatch`` (a ``TorchFunctionMode``) records every forbidden torch function the student's
+  call reaches, so helpers, aliases and ``getattr`` tricks are caught too;
+- ``OperationWatch`` (a ``TorchDispatchMode``) records every forbidden ATen operator dispatched
+  while the student's code runs, unless the grader's own code (a net or field handed to the
+  student) dispatched it.
+
+Each violation carries the line of the student's file that reached it.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import torch
 from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
+
+THIS_FILE = __file__
+GRADER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
 
 
 @dataclass(frozen=True, order=True)
@@ -145,12 +161,50 @@ class ForbiddenWatch(TorchFunctionMode):
         return None
 
     def _student_line(self) -> int:
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code.co_filename == self.student_file:
-                return frame.f_lineno
-            frame = frame.f_back
-        return 0
+        return student_line(sys._getframe(1), self.student_file)
+
+
+def student_line(frame, student_file: str) -> int:
+    """The line of ``student_file`` in the innermost of its frames on the stack (0: none)."""
+    while frame is not None:
+        if frame.f_code.co_filename == student_file:
+            return frame.f_lineno
+        frame = frame.f_back
+    return 0
+
+
+class OperationWatch(TorchDispatchMode):
+    """Records the forbidden ATen operators (``aten._softmax``) dispatched while active."""
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # no torch.compile here: keeps torch._dynamo (a second to import) unloaded
+
+    def __init__(self, operators: Iterable[str], student_file: str):
+        super().__init__()
+        self.operators = {name.removeprefix("aten.") for name in operators}
+        self.student_file = student_file
+        self.violations: set[Violation] = set()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = getattr(getattr(func, "overloadpacket", func), "__name__", "")
+        if name in self.operators:
+            frame = sys._getframe(1)
+            if not _called_by_grader(frame):
+                line = student_line(frame, self.student_file)
+                self.violations.add(Violation(line, f"operation aten.{name}"))
+        return func(*args, **(kwargs or {}))
+
+
+def _called_by_grader(frame) -> bool:
+    """The innermost frame outside torch (and outside these watches) belongs to the grader: a trusted
+    net, field or layer handed to the student's code."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(TORCH_DIR) and filename != THIS_FILE:
+            return filename.startswith(GRADER_DIR)
+        frame = frame.f_back
+    return False
 
 
 def _name_of(func) -> str:
