@@ -7,6 +7,7 @@ the grader itself.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,10 @@ def _add_grade(commands) -> None:
     grade.add_argument(
         "--verbose", "-v", action="store_true", help="table: list every failing check"
     )
+    grade.epilog = (
+        "The table is drawn at the terminal's width; when it is narrower than 80 columns, piped "
+        "or written with --output, the same content comes as a plain list."
+    )
     grade.set_defaults(run=_run_grade)
 
 
@@ -114,7 +119,8 @@ def _add_selection(parser) -> None:
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="wall-clock limit of each exercise (default: the exercise's own, usually 20 s)",
+        help="CPU-time limit of each exercise (default: the exercise's own, usually 20 s); a "
+        "worker that waits without computing is stopped after twice that plus 10 s",
     )
 
 
@@ -136,6 +142,9 @@ def _add_build(commands) -> None:
 def _add_list(commands) -> None:
     listing = commands.add_parser("list", help="list the exercises and their points")
     listing.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    listing.add_argument(
+        "--verbose", "-v", action="store_true", help="also each exercise's groups and lesson"
+    )
     listing.set_defaults(run=_run_list)
 
 
@@ -152,7 +161,8 @@ def _selected(weeks, ids):
 def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeout=None):
     from autograder import server
 
-    server.warm_up()  # first: the server imports torch while this process does the same
+    # first: the server imports torch (and matplotlib, if the submission plots) while we do too
+    server.warm_up(plotting=server.uses_matplotlib(sorted(Path(submission).glob("week*.py"))))
     from autograder.grade import grade, resolve_devices
     from autograder.progress import progress_bar
 
@@ -188,7 +198,8 @@ def _run_grade(args) -> int:
     elif args.format == "markdown":
         text = render.markdown(report)
     else:
-        text = render.table(report, verbose=args.verbose)
+        width = None if args.output else _terminal_width()
+        text = render.for_terminal(report, args.verbose, width)
     if args.output:
         Path(args.output).write_text(text)
         print(
@@ -204,8 +215,15 @@ def _run_check(args) -> int:
     from autograder import render
 
     report = _grade(args.submission, args.weeks, (), args.device, args.seed, jobs=2)
-    sys.stdout.write(render.table(report, verbose=True))
+    sys.stdout.write(render.for_terminal(report, verbose=True, width=_terminal_width()))
     return 0
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when standard output is one; None when it is piped or a file."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def _run_build(args) -> int:
@@ -227,6 +245,11 @@ def _run_build(args) -> int:
 def _run_list(args) -> int:
     for exercise in _selected(args.week, ()):
         print(f"{exercise.id:50s} {exercise.points:g} points")
+        if args.verbose:
+            total = sum(exercise.groups.values())
+            shares = ", ".join(f"{g} {w / total:.0%}" for g, w in exercise.groups.items())
+            print(f"    groups: {shares}")
+            print(f"    lesson: {exercise.lesson}")
     return 0
 
 

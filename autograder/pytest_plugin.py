@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if submission is None:
         return
     from autograder import server
-    from autograder.grade import FORBIDDEN_CHECK, build_cases, resolve_devices
+    from autograder.grade import build_cases, exercise_check_names, resolve_devices
     from autograder.registry import all_exercises
 
     server.warm_up()
@@ -57,9 +57,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     seed = config.getoption("--ml4p-seed")
     graded = []
     for exercise in all_exercises():
-        names = [case.name for case in build_cases(exercise, seed, devices)]
-        names += [FORBIDDEN_CHECK] if exercise.forbidden else []
-        for check in names:
+        for check in exercise_check_names(exercise, build_cases(exercise, seed, devices)):
             test_id = f"{exercise.id}[{check.replace(', ', '-')}]"
             item = GradedCheck.from_parent(
                 session,
@@ -69,7 +67,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 check=check,
                 submission=submission,
             )
-            item.add_marker(exercise.week)
+            item.add_marker(exercise.module.split("_", 1)[0])
             graded.append(item)
     items[:] = graded
 
@@ -126,6 +124,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_line(
             f"{result.id:50s} {result.status:16s} {result.score:6.2f} / {result.max_score:g}"
         )
+        for note in result.notes:
+            terminalreporter.write_line(f"    note: {note}")
     total = sum(r.score for r in results.values())
     maximum = sum(r.max_score for r in results.values())
     terminalreporter.write_line(

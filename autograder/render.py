@@ -1,14 +1,22 @@
-"""Human-readable forms of a report: a terminal table (rich) and Markdown."""
+"""Human-readable forms of a report: a terminal table, a plain list and Markdown.
+
+The table (rich) is for terminals at least ``TABLE_MIN_WIDTH`` columns wide and is drawn at the
+terminal's width; narrower terminals, pipes and files get the plain list, which says the same. All
+text from the report (case labels, messages) is shown as it is: nothing in it is read as markup.
+"""
 
 from __future__ import annotations
 
 import io
+import textwrap
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from autograder.report import ExerciseResult, Report
 
+TABLE_MIN_WIDTH = 80
 STATUS_STYLE = {
     "passed": "green",
     "partial": "yellow",
@@ -19,6 +27,7 @@ STATUS_STYLE = {
     "banned": "bold magenta",
     "missing": "dim",
 }
+NOT_IMPLEMENTED_PREFIX = "not implemented yet ("
 
 
 def failed_checks(exercise: ExerciseResult):
@@ -36,30 +45,89 @@ def first_problem(exercise: ExerciseResult) -> str:
     return f"{failed[0].name}: {failed[0].message}"
 
 
-def table(report: Report, verbose: bool = False, width: int | None = None) -> str:
-    """The score table; with ``verbose``, one row per failing check under each exercise."""
-    grid = Table(title=f"ml4p grade {report.submission} (seed {report.seed})", show_lines=False)
-    grid.add_column("exercise", no_wrap=True)
+def task(exercise: ExerciseResult) -> str:
+    """The stub's task (its NotImplementedError message) for a not-implemented exercise."""
+    for check in exercise.checks:
+        if check.message.startswith(NOT_IMPLEMENTED_PREFIX):
+            return check.message.removeprefix(NOT_IMPLEMENTED_PREFIX).removesuffix(")")
+    return exercise.id
+
+
+def details(exercise: ExerciseResult, verbose: bool) -> list[str]:
+    """The lines shown under an exercise: group subtotals, failing checks, notes."""
+    if exercise.status == "not_implemented":
+        return [f"to do: {task(exercise)}"]
+    lines = []
+    if exercise.groups and exercise.status not in ("missing", "banned"):
+        lines.append(
+            "groups: "
+            + " · ".join(f"{g.name} {g.points:.2f}/{g.max_points:.2f}" for g in exercise.groups)
+        )
+    if verbose:
+        lines += [f"✗ {check.name}: {check.message}" for check in failed_checks(exercise)]
+    elif failed_checks(exercise):
+        lines.append(f"✗ {first_problem(exercise)}")
+    lines += [f"note: {note}" for note in exercise.notes]
+    return lines
+
+
+def _score(exercise: ExerciseResult) -> str:
+    return f"{exercise.score:.2f} / {exercise.max_score:g}"
+
+
+def _title(report: Report) -> str:
+    return f"ml4p grade {report.submission} (seed {report.seed})"
+
+
+def table(report: Report, verbose: bool = False, width: int = 120) -> str:
+    """The score table drawn ``width`` columns wide (rich); one row per exercise."""
+    grid = Table(title=Text(_title(report)), show_lines=True, expand=True)
+    grid.add_column("exercise", no_wrap=True, ratio=None)
     grid.add_column("status", no_wrap=True)
     grid.add_column("score", justify="right", no_wrap=True)
-    grid.add_column("first problem" if not verbose else "failing checks", overflow="fold")
+    grid.add_column("details", overflow="fold", ratio=1)
     for exercise in report.exercises:
         style = STATUS_STYLE.get(exercise.status, "")
-        score = f"{exercise.score:.2f} / {exercise.max_score:g}"
-        if verbose:
-            details = "\n".join(f"[{c.name}] {c.message}" for c in failed_checks(exercise))
-        else:
-            details = first_problem(exercise)
-        grid.add_row(exercise.id, f"[{style}]{exercise.status}[/]", score, details)
-    grid.add_section()
-    grid.add_row("total", "", f"{report.score:.2f} / {report.max_score:g}", "")
-    console = Console(file=io.StringIO(), width=width or 140, force_terminal=False)
+        grid.add_row(
+            Text(exercise.id),
+            Text(exercise.status, style=style),
+            Text(_score(exercise)),
+            Text("\n".join(details(exercise, verbose))),
+        )
+    grid.add_row(Text("total"), Text(""), Text(f"{report.score:.2f} / {report.max_score:g}"))
+    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
     console.print(grid)
     return console.file.getvalue()
 
 
+def plain(report: Report, verbose: bool = False, width: int | None = None) -> str:
+    """The same content as a plain list; wrapped to ``width`` columns when given."""
+    lines = [f"{_title(report)}: {report.score:.2f} / {report.max_score:g}", ""]
+    for exercise in report.exercises:
+        lines.append(f"{exercise.id}: {exercise.status}, {_score(exercise)}")
+        for line in details(exercise, verbose):
+            if width:
+                lines += textwrap.wrap(
+                    line,
+                    width,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+            else:
+                lines.append(f"  {line}")
+    return "\n".join(lines) + "\n"
+
+
+def for_terminal(report: Report, verbose: bool, width: int | None) -> str:
+    """The table in a terminal at least ``TABLE_MIN_WIDTH`` wide; otherwise the plain list."""
+    if width is not None and width >= TABLE_MIN_WIDTH:
+        return table(report, verbose, width)
+    return plain(report, verbose, width)
+
+
 def markdown(report: Report) -> str:
-    """A Markdown score table with the failing checks, for job summaries and feedback files."""
+    """A Markdown score table with group subtotals, failing checks and notes, for job summaries."""
     lines = [
         f"## ml4p grade: {report.score:.2f} / {report.max_score:g}",
         "",
@@ -67,12 +135,14 @@ def markdown(report: Report) -> str:
         "|---|---|---:|",
     ]
     for exercise in report.exercises:
-        lines.append(
-            f"| `{exercise.id}` | {exercise.status} | {exercise.score:.2f} / {exercise.max_score:g} |"
-        )
+        lines.append(f"| `{exercise.id}` | {exercise.status} | {_score(exercise)} |")
     for exercise in report.exercises:
-        failed = failed_checks(exercise)
-        if failed:
+        failed, shown = failed_checks(exercise), details(exercise, verbose=True)
+        if failed or exercise.notes:
             lines += ["", f"### `{exercise.id}`", ""]
-            lines += [f"- **{check.name}**: {check.message}" for check in failed]
+            lines += [f"- {_markdown_escape(line)}" for line in shown]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
