@@ -1,4 +1,4 @@
-"""Returns +log p of the true class: the loss is negative and decreases the wrong way."""
+"""Forgets the minus sign: the loss is log p of the true class."""
 
 EXPECT = {
     "exercise": "week01_practices.cross_entropy_from_logits",
@@ -6,14 +6,8 @@ EXPECT = {
     "message": r"entries differ from the reference.*hint: the cross-entropy is -log p",
 }
 
+_solution = cross_entropy_from_logits  # noqa: F821 (the solution's function, defined above)
+
 
 def cross_entropy_from_logits(logits, target, reduction="mean"):
-    shifted = logits - logits.amax(dim=-1, keepdim=True)
-    log_probabilities = shifted - shifted.exp().sum(dim=-1, keepdim=True).log()
-    if target.is_floating_point():
-        per_sample = (target * log_probabilities).sum(dim=-1)
-    else:
-        per_sample = log_probabilities.gather(-1, target.long()[:, None])[:, 0]
-    if reduction == "mean":
-        return per_sample.mean()
-    return per_sample.sum() if reduction == "sum" else per_sample
+    return -_solution(logits, target, reduction)

@@ -1,13 +1,10 @@
-"""Shifts by a max that can be -inf: an all -inf row gives nan instead of -inf."""
+"""Shifts by the maximum even when it is not finite: an all -inf row gives nan, a +inf entry too."""
 
 EXPECT = {
     "exercise": "week01_practices.logsumexp",
     "check": "all -inf row gives -inf, float64",
     "message": r"entries differ from the reference.*hint: when the maximum is not finite",
+    "replace": {
+        "    shift = torch.where(shift.isfinite(), shift, torch.zeros_like(shift))\n": "",
+    },
 }
-
-
-def logsumexp(z, dim=-1, keepdim=False):
-    shift = z.amax(dim=dim, keepdim=True)
-    result = shift + (z - shift).exp().sum(dim=dim, keepdim=True).log()
-    return result if keepdim else result.squeeze(dim)

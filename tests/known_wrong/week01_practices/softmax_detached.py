@@ -5,7 +5,7 @@ import torch
 
 EXPECT = {
     "exercise": "week01_practices.softmax",
-    "check": "random logits, float64",
+    "check": "random logits, float64, gradients",
     "message": r"gradient w\.r\.t\. z: your output is not connected to the autograd graph",
 }
 

@@ -4,7 +4,7 @@ import torch
 
 EXPECT = {
     "exercise": "week01_practices.softmax",
-    "check": "random logits, float64",
+    "check": "inputs left unmodified",
     "message": r"modified its input\(s\) z in place",
 }
 

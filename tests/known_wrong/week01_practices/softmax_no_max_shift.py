@@ -4,9 +4,10 @@ EXPECT = {
     "exercise": "week01_practices.softmax",
     "check": "large logits, float32",
     "message": r"entries are nan where the reference is finite.*hint: subtract the maximum",
+    "lesson": True,
+    "replace": {
+        "    shifted = z - z.amax(dim=dim, keepdim=True)\n    weights = shifted.exp()\n": (
+            "    weights = z.exp()\n"
+        )
+    },
 }
-
-
-def softmax(z, dim=-1):
-    weights = z.exp()
-    return weights / weights.sum(dim=dim, keepdim=True)
