@@ -17,6 +17,9 @@
 # this is the chain rule by hand. Convention: a linear layer computes `x @ W + b` with `W` of
 # shape `(F_in, F_out)` (rows of `x` are samples).
 #
+# Inputs are never modified in place: every function and method of this week leaves its arguments
+# as it got them (work on copies or with out-of-place operations).
+#
 # In the second part you write a 2-D convolution (a cross-correlation, as in PyTorch) as one big
 # sparse matrix acting on the flattened image, and use it to convolve a batch.
 #
@@ -38,7 +41,9 @@ import torch
 # `delta = dL/d(output)` and returns `dL/d(input)`. The same bookkeeping is what `torch.autograd`
 # does for you from week 3 on; here you do it yourself, which is also how you learn to debug it.
 #
-# All classes work on float64 numpy arrays of shape `(B, F)` (a batch of `B` samples).
+# All classes work on float64 numpy arrays of shape `(B, F)` (a batch of `B` samples). The grader
+# calls every method under `np.errstate(over="raise", invalid="raise", divide="raise")`, also with
+# inputs of size 1000, and checks that no input (`x`, `delta`, targets, parameters) is modified.
 # **Forbidden in this part: `torch`, autograd of any kind, `jax`.**
 
 
@@ -132,6 +137,7 @@ class Sigmoid:
             delta: ``dL/dy``, same shape as the forward input, float64.
         Returns:
             ``dL/dx``, same shape, float64.
+        Do not modify ``delta`` in place.
         """
         raise NotImplementedError(
             "week02_mlp_cnn.Sigmoid.backward: Return ``delta * y * (1 - y)`` with ``y = sigmoid(x)`` from the forward pass."
@@ -154,6 +160,9 @@ class Tanh:
             x: input, any shape, float64.
         Returns:
             ``tanh(x)``, same shape, float64.
+        Numerics:
+            Must not overflow or produce NaN under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for ``|x|`` up to 1000.
         Do not modify ``x`` in place.
         """
         raise NotImplementedError(
@@ -169,6 +178,7 @@ class Tanh:
             delta: ``dL/dy``, same shape as the forward input, float64.
         Returns:
             ``dL/dx``, same shape, float64.
+        Do not modify ``delta`` in place.
         """
         raise NotImplementedError(
             "week02_mlp_cnn.Tanh.backward: Return ``delta * (1 - y**2)`` with ``y = tanh(x)`` from the forward pass."
@@ -191,6 +201,9 @@ class ReLU:
             x: input, any shape, float64.
         Returns:
             ``max(x, 0)``, same shape, float64.
+        Numerics:
+            Must not overflow or produce NaN under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for ``|x|`` up to 1000.
         Do not modify ``x`` in place.
         """
         raise NotImplementedError(
@@ -206,6 +219,7 @@ class ReLU:
             delta: ``dL/dy``, same shape as the forward input, float64.
         Returns:
             ``dL/dx``, same shape, float64.
+        Do not modify ``delta`` in place (``delta[x <= 0] = 0`` does): return a new array.
         """
         raise NotImplementedError(
             "week02_mlp_cnn.ReLU.backward: Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``)."
@@ -254,6 +268,7 @@ class SoftmaxCrossEntropy:
             delta: ``dL/d loss_b``, shape ``(B,)``, float64 (``1/B`` for a batch mean).
         Returns:
             ``dL/dz``, shape ``(B, C)``, float64.
+        Do not modify ``delta`` in place.
         """
         raise NotImplementedError(
             "week02_mlp_cnn.SoftmaxCrossEntropy.backward: Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits."
@@ -286,6 +301,7 @@ class Sequential:
             loss_args: passed on to ``loss.forward`` after ``h`` (e.g. the one-hot targets).
         Returns:
             ``L`` as a Python float.
+        Do not modify the inputs in place.
         """
         raise NotImplementedError(
             "week02_mlp_cnn.Sequential.forward: Run the layers and the loss and return the mean loss over the batch."
@@ -298,7 +314,9 @@ class Sequential:
 
         Seeds ``delta = ones(B) / B`` (the derivative of the batch mean with respect to each
         per-sample loss), calls ``loss.backward`` and then every layer's ``backward`` in reverse
-        order; each layer stores its own parameter gradients.
+        order; each layer stores its own parameter gradients. Calling ``backward`` again after the
+        same ``forward`` gives the same result (leave ``self.layers`` as it is: no in-place
+        ``reverse()``).
         Returns:
             ``dL/dx``, shape ``(B, F_in)``, float64.
         """
@@ -326,6 +344,9 @@ def mlp_loss_and_grads(
     Returns:
         ``(L, [(dL/dW_1, dL/db_1), ..., (dL/dW_n, dL/db_n)])``: ``L`` a Python float, gradients
         float64 arrays with the shapes of the parameters.
+    Numerics:
+        Must stay finite under ``np.errstate(over="raise", invalid="raise", divide="raise")``, also
+        with saturated tanh units (``|z|`` of 100) and logits about 1000 apart.
     Allowed: the classes above. Forbidden: torch, autograd of any kind, jax.
     Do not modify the inputs in place.
     """
@@ -365,7 +386,7 @@ def conv2d_sparse_matrix(
 
     Math (cross-correlation, as ``torch.nn.functional.conv2d``; S stride, P padding, D dilation):
         y[mu, i, j] = sum_{nu, m, n} W[mu, nu, m, n] * x[nu, r, c],
-        r = i*S_h - P_h + m*D_h,  c = j*S_w - P_w + n*D_w
+        r = i*S_h - P_h + m*D_h,  c = j*S_w - P_w + n*D_w   (the kernel is not flipped)
         H_out = floor((H + 2 P_h - D_h (K_h - 1) - 1) / S_h) + 1   (the same for W_out)
         row index (mu * H_out + i) * W_out + j,  column index (nu * H + r) * W + c
         (C order, so ``M @ x.reshape(-1)`` equals ``conv(x).reshape(-1)`` for one image).
@@ -380,18 +401,36 @@ def conv2d_sparse_matrix(
         stride, padding, dilation: an int or a pair ``(for H, for W)``.
         padding_mode: ``"zeros"`` or ``"circular"``.
     Returns:
-        A coalesced sparse COO (or CSR) tensor of shape ``(C_out*H_out*W_out, C_in*H*W)`` with
-        the dtype and device of ``weight``, holding exactly the structural nonzeros: one entry per
-        (output pixel, input pixel) pair connected by at least one tap, even when the weight
-        there is exactly 0 (never derive the sparsity pattern from the values). Its values are
-        differentiable with respect to ``weight`` (take them from ``weight`` by indexing).
+        A sparse tensor (a ``torch.Tensor`` in COO layout, coalesced, or in CSR layout) of shape
+        ``(C_out*H_out*W_out, C_in*H*W)`` with the dtype and device of ``weight``. A dense
+        (strided) matrix fails every case, however right its numbers.
+        - It holds exactly the structural nonzeros: one entry per (output pixel, input pixel)
+          pair connected by at least one tap, even when the weight there is exactly 0 (never
+          derive the sparsity pattern from the values). So its nnz is exactly
+          ``C_out*C_in*(sum_i n_h(i))*(sum_j n_w(j))`` with
+          ``n_h(i) = #{m < K_h : 0 <= i*S_h - P_h + m*D_h < H}`` (zeros), or with
+          ``n_h(i) = #distinct (i*S_h - P_h + m*D_h) mod H`` (circular); the same for ``n_w``.
+        - It is a valid sparse tensor: every index inside the shape (build it with
+          ``torch.sparse_coo_tensor(indices, values, size, check_invariants=True)``, which
+          checks this); the grader cannot read one that is not.
+        - Its values are differentiable with respect to ``weight`` (take them from ``weight`` by
+          indexing): the gradient of ``M @ x`` w.r.t. ``weight`` is checked.
+    Examples (from the slides, checked exactly):
+        ``[[w1, w2], [w3, w4]]`` on a 3x3 image gives the 4x9 matrix
+        ``[[w1,w2,0,w3,w4,0,0,0,0], [0,w1,w2,0,w3,w4,0,0,0], [0,0,0,w1,w2,0,w3,w4,0],
+        [0,0,0,0,w1,w2,0,w3,w4]]``; the kernel ``[[0,1,2],[2,2,0],[0,1,2]]`` on the image
+        ``[[3,3,2,1,0],[0,0,1,3,1],[3,1,2,2,3],[2,0,0,2,2],[2,0,0,0,1]]`` gives
+        ``M @ x = [[12,12,17],[10,17,19],[9,6,14]]`` (flattened).
     Cost:
         Never build a dense matrix: a 1x1x128x128 input with a 3x3 kernel has a 16384 x 16384
-        matrix (1 GiB dense) but fewer than 150k nonzeros.
+        matrix (1 GiB dense) but fewer than 150k nonzeros; that case is graded too.
     Allowed: ``torch.arange``, integer arithmetic, indexing, ``torch.sparse_coo_tensor`` (pass
-    ``check_invariants=True`` explicitly, which also silences a torch warning), ``coalesce``.
-    Forbidden: ``torch.nn.functional.conv2d``, ``torch.nn.Conv2d``, ``torch.nn.functional.unfold``,
-    ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
+    ``check_invariants=True`` explicitly, which also silences a torch warning), ``coalesce``,
+    ``Tensor.to_sparse_csr``.
+    Forbidden, whatever name reaches them (aliases, ``getattr``, ``torch.ops.aten``): any
+    built-in convolution (``torch.nn.functional.conv2d``, ``torch.conv2d``,
+    ``torch.nn.Conv2d``, ...), unfolding (``torch.nn.functional.unfold``, ``torch.nn.Unfold``),
+    ``Tensor.to_dense``, ``Tensor.to_sparse`` (and ``to_sparse_coo``). A forbidden call scores 0.
     Do not modify ``weight`` in place.
     """
     raise NotImplementedError(
@@ -415,23 +454,29 @@ def conv2d_via_matrix(
 
     Math:
         out[b] = (M @ x[b].reshape(-1)).reshape(C_out, H_out, W_out) + bias[:, None, None]
-        with ``M = conv2d_sparse_matrix(weight, (H, W), stride, padding, dilation, padding_mode)``.
+        with ``M = conv2d_sparse_matrix(weight, (H, W), stride, padding, dilation, padding_mode)``:
+        ``M`` acts on one image per column, ``x.reshape(B, -1).T`` (``x.reshape(-1, B)`` would
+        mix the images).
     Args:
         x: ``(B, C_in, H, W)``, float32 or float64, any device (same dtype and device as
             ``weight``).
         weight: ``(C_out, C_in, K_h, K_w)``.
-        bias: ``(C_out,)`` or ``None``.
+        bias: ``(C_out,)`` or ``None`` (then no bias is added).
         stride, padding, dilation, padding_mode: as in ``conv2d_sparse_matrix``.
     Returns:
-        ``(B, C_out, H_out, W_out)``, the dtype and device of ``x``; differentiable with respect
-        to ``x``, ``weight`` and ``bias``.
+        ``(B, C_out, H_out, W_out)``, an ordinary (strided) tensor with the dtype and device of
+        ``x``, equal to ``torch.nn.functional.conv2d`` (after periodic padding for
+        ``"circular"``); differentiable with respect to ``x``, ``weight`` and ``bias`` (all three
+        gradients are checked). With ``padding_mode="circular"`` and stride 1 the convolution
+        commutes with shifts, ``conv(roll(x)) == roll(conv(x))`` (checked); the slide example
+        (see ``conv2d_sparse_matrix``) is checked exactly.
     Allowed: ``conv2d_sparse_matrix``, reshapes, and the sparse-dense product either as
     ``torch.sparse.mm`` or as a gather-scatter over ``M.indices()`` and ``M.values()`` with
     ``index_add``. (The backward of ``torch.sparse.mm`` with respect to a COO matrix forms a dense
     ``(C_out*H_out*W_out, C_in*H*W)`` product, 1 GiB for a 128x128 image; the gather-scatter keeps
     the weight gradient sparse.)
-    Forbidden: ``torch.nn.functional.conv2d``, ``torch.nn.Conv2d``, ``torch.nn.functional.unfold``,
-    ``torch.nn.Unfold``, ``Tensor.to_dense``, ``Tensor.to_sparse``.
+    Forbidden, as in ``conv2d_sparse_matrix`` and whatever name reaches them: any built-in
+    convolution or unfolding, ``Tensor.to_dense``, ``Tensor.to_sparse``. A forbidden call scores 0.
     Do not modify the inputs in place.
     """
     raise NotImplementedError(

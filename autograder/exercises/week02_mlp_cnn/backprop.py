@@ -1,68 +1,77 @@
 """Week 2 checks, numpy backprop: Linear, Sigmoid, Tanh, ReLU, SoftmaxCrossEntropy, Sequential and
 mlp_loss_and_grads (curriculum 2.1).
 
-Oracle: ``ml4p_ref.week02_mlp_cnn``, which evaluates every layer with torch in float64 and takes every
-gradient from ``torch.autograd`` (``mlp_loss_and_grads``: one torch graph ending in
-``F.cross_entropy``). Every case is float64 on the CPU and hands the student numpy arrays.
+The reference (``ml4p_ref.week02_mlp_cnn``) evaluates every layer with torch in float64 and takes
+every gradient from ``torch.autograd``. Every case is float64 on the CPU and hands numpy arrays over.
 
-What is checked:
-- Layers: the probe builds the class (``Linear(W, b)``), calls ``forward`` then ``backward(delta)``
-  and observes the output, the returned ``dL/dx`` (``grad:x``) and ``self.grads`` (``grad:W``,
-  ``grad:b``). One case calls ``backward`` twice: ``self.grads`` must be overwritten, not accumulated.
-- Numerics: every call into the student's code runs under
-  ``np.errstate(over="raise", invalid="raise", divide="raise")`` (the docstrings' contract), and the
-  cases include inputs of +-1000, so ``1 / (1 + exp(-x))``, an ``np.where`` that evaluates both
-  branches, an unshifted softmax or a ``log`` of a softmax raise ``FloatingPointError``, reported
-  with the case's hint.
-- ``Sequential`` is graded on its own: the probe hands it small trusted numpy layers defined here
-  (``_Linear``, ``_Tanh``, ``_SoftmaxCrossEntropy``: the formulas of the docstrings). The student's
-  own layers would make one bug count twice, and the reference's layers cannot be imported where
-  student code runs; the reference ``Sequential`` gets the very same trusted layers.
-- ``mlp_loss_and_grads``: depths 1 to 3, one sample and batches, soft targets, exactly saturated
-  tanh units and logits about 1000 apart; the loss, the number of ``(dW, db)`` pairs and every
-  gradient.
+- Layers: the probe builds the class, calls ``forward(x)`` (the case's values check) and
+  ``backward(delta)``, whose ``dL/dx`` and ``self.grads`` are the gradients check. The case "backward
+  called twice" is not compared with the reference: its property says a second call with the same
+  ``delta`` gives the same gradients (``self.grads`` overwritten, not accumulated). An input changed
+  in place (``delta[x <= 0] = 0``) fails only the engine's "inputs left unmodified" check.
+- Numerics: every call into the code runs under ``np.errstate(over/invalid/divide="raise")``, as the
+  docstrings say; the "stability" cases (inputs of +-1000, saturated tanh units, logits 1000 apart)
+  turn ``1 / (1 + exp(-x))``, an ``np.where`` that evaluates both branches or an unshifted softmax
+  into a ``FloatingPointError``.
+- ``Sequential`` is graded with small trusted numpy layers defined here (its own layers would make
+  one bug count twice, and the reference's cannot be imported where student code runs); the
+  reference ``Sequential`` gets the very same layers.
+- ``mlp_loss_and_grads``: depths 1 to 3, single samples, soft targets, saturated units.
+
+The backward pass is the point of the week, so "gradients" weighs most; each exercise's lesson (its
+``tests/known_wrong`` file with ``"lesson": True``) keeps less than half of the points.
 Forbidden everywhere: torch (so torch.autograd), jax, autograd.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import torch
 
-from autograder.case import Case, CaseRng
-from autograder.exercise import Exercise, Hint
+from autograder.case import Case, CaseRng, Property, Unfit, observed_array
+from autograder.compare import label
+from autograder.exercise import Exercise
+from autograder.hints import (
+    Evidence,
+    Hint,
+    all_of,
+    any_of,
+    at_stage,
+    explained_by,
+    failed_on,
+    in_group,
+    near,
+    raised,
+    reference,
+    scaled,
+)
 from autograder.nets import mlp_weights
+from autograder.plain import Observed
 from autograder.probe import ProbeContext
 
 MODULE = "week02_mlp_cnn"
 FORBIDDEN = ("torch", "jax", "autograd")
 RAISE_ALL = {"over": "raise", "invalid": "raise", "divide": "raise"}
-SECOND = ", second backward call"
-
-SIGMOID_HINT = (
-    "1/(1+exp(-x)) overflows for x = -1000 and np.where evaluates both branches: "
-    "use 0.5*(1+tanh(x/2)) or a masked form that only evaluates exp(-|x|)"
-)
-TANH_HINT = "exp(x) overflows for |x| = 1000: use np.tanh"
-CE_HINT = (
-    "subtract the row max before exp and use log-sum-exp; never take log of a softmax "
-    "(it is log(0) for logits 2000 apart)"
-)
-MLP_HINT = f"{CE_HINT}; use np.tanh for the hidden layers"
+AGAIN = ", second call"  # suffix of the observations of a second backward call
+REF = {
+    name: reference(MODULE, name)
+    for name in ("Linear", "Tanh", "ReLU", "SoftmaxCrossEntropy", "mlp_loss_and_grads")
+}
 
 
 # ----------------------------------------------------------------------------------------- helpers
-def _numpy_case(label: str, **kwargs: Any) -> Case:
-    return Case(label, numpy=True, **kwargs)
+def _run(ctx: ProbeContext, obj: Any, method: str, *args: Any) -> Any:
+    """``obj.method(*args)`` as code under test (the attribute read included), under
+    ``np.errstate(raise)``: an overflow is a ``FloatingPointError``."""
+    return ctx.call_under(lambda: np.errstate(**RAISE_ALL), _invoke, obj, method, *args)
 
 
-def _run(ctx: ProbeContext, function: Callable, *args: Any) -> Any:
-    """``ctx.call`` under ``np.errstate(raise)``: an overflow becomes a ``FloatingPointError``."""
-    with np.errstate(**RAISE_ALL):
-        return ctx.call(function, *args)
+def _invoke(obj: Any, method: str, *args: Any) -> Any:
+    return getattr(obj, method)(*args)
 
 
 def _copy(value: Any) -> Any:
@@ -71,81 +80,99 @@ def _copy(value: Any) -> Any:
 
 
 def _param_grads(grads: Any, names: list[str], suffix: str = "") -> dict[str, Any]:
-    """``grad:<name>`` per entry of ``self.grads``; the whole value where it is not such a list."""
+    """``grad:<name>`` per entry of a list of gradients; the whole value where it is not such a
+    list (the comparison then says what it is, and ``_not_a_list`` recognises it)."""
     keys = [f"grad:{name}{suffix}" for name in names]
-    if isinstance(grads, (list, tuple)) and len(grads) == len(names):
+    if type(grads) in (list, tuple) and len(grads) == len(names):
         return {key: _copy(grad) for key, grad in zip(keys, grads, strict=True)}
-    return dict.fromkeys(keys, grads)  # the comparison then says what it is instead
+    return dict.fromkeys(keys, _copy(grads))
 
 
-def _length(value: Any) -> Any:
-    """``len(value)`` for a list or tuple; the value itself otherwise (the comparison names it)."""
-    return len(value) if isinstance(value, (list, tuple)) else value
-
-
-def _array(observed: Mapping[str, Any], key: str) -> torch.Tensor | None:
-    item = observed.get(key)
-    if item is None or item.kind not in ("ndarray", "tensor", "scalar") or item.data is None:
-        return None
-    return item.data.double()
-
-
-def _near(yours: torch.Tensor | None, expected: torch.Tensor | None, rtol: float = 1e-6) -> bool:
-    """``yours`` equals ``expected`` up to ``rtol`` of the largest entry (shapes must agree)."""
-    if yours is None or expected is None or yours.shape != expected.shape:
-        return False
-    scale = float(expected.abs().max()) if expected.numel() else 0.0
-    return bool(torch.allclose(yours, expected, rtol=rtol, atol=rtol * scale + 1e-300))
-
-
-def _factor(student, reference, key: str) -> float | None:
-    """``c`` when the student's ``key`` is ``c`` times the reference's (c != 1), else None."""
-    yours, expected = _array(student, key), _array(reference, key)
-    if yours is None or expected is None or yours.shape != expected.shape:
-        return None
-    norm = float((expected * expected).sum())
-    if norm == 0.0:
-        return None
-    c = float((yours * expected).sum()) / norm
-    if abs(c - 1.0) < 1e-6 or not _near(yours, c * expected):
-        return None
-    return c
-
-
-def _off_by(student, reference, key: str, factor: float) -> bool:
-    c = _factor(student, reference, key)
-    return c is not None and factor != 1.0 and abs(c - factor) < 1e-6 * abs(factor)
-
-
-def _not_an_array(student, reference, key: str) -> bool:
-    return student[key].kind != reference[key].kind
-
-
-def _arg(case: Case, name: str) -> torch.Tensor:
-    return case.inputs()[name].double()
-
-
-def _batch(case: Case) -> int:
-    return int(case.inputs()["x"].shape[0])
-
-
-def _depth(inputs: Mapping[str, Any]) -> int:
-    return sum(1 for name in inputs if name.startswith("W"))
-
-
-def _weights(rng: CaseRng, sizes: list[int], scale: float = 1.0) -> dict[str, torch.Tensor]:
-    """``W1, b1, ..., Wn, bn`` (numbered from 1, as the docstrings number the layers)."""
-    weights = mlp_weights(rng, sizes, scale)
-    return {f"{name[0]}{int(name[1:]) + 1}": value for name, value in weights.items()}
+def _params(rng: CaseRng, sizes: list[int]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """``[(W_1, b_1), ..., (W_n, b_n)]`` of an MLP with layer widths ``sizes``."""
+    weights = mlp_weights(rng, sizes)
+    return [(weights[f"W{k}"], weights[f"b{k}"]) for k in range(len(sizes) - 1)]
 
 
 def _onehot(rng: CaseRng, batch: int, classes: int) -> torch.Tensor:
-    labels = rng.integers(classes, batch)
-    return torch.nn.functional.one_hot(labels, classes).double()
+    return torch.nn.functional.one_hot(rng.integers(classes, batch), classes).double()
 
 
 def _soft(rng: CaseRng, batch: int, classes: int) -> torch.Tensor:
     return torch.softmax(rng.normal(batch, classes, scale=2.0), dim=-1)
+
+
+def _numpy(value: torch.Tensor) -> np.ndarray:
+    return value.double().numpy()
+
+
+def _batch(evidence: Evidence) -> float:
+    return float(evidence.case.inputs["x"].shape[0])
+
+
+def _on(key: str, variant: Callable[[Evidence], Any]) -> Callable[[Evidence], bool]:
+    """The check failed on ``key`` and the student's ``key`` is ``variant``'s mistaken value."""
+    return all_of(failed_on(key), explained_by(variant))
+
+
+def _grad_key(evidence: Evidence) -> bool:
+    return evidence.key.startswith("grad:")
+
+
+OVERFLOWED = all_of(
+    in_group("stability"), any_of(raised("FloatingPointError"), at_stage("nonfinite"))
+)
+
+
+def _same_observation(first: Observed | None, second: Observed | None) -> bool:
+    if first is None or second is None or first.describe() != second.describe():
+        return False
+    if first.data is None or second.data is None:
+        return first.data is None and second.data is None
+    return torch.equal(first.data, second.data)
+
+
+def _not_a_list(first: str, second: str) -> Callable[[Evidence], bool]:
+    """The probe found no list of gradients and put the whole value under both keys."""
+
+    def applies(evidence: Evidence) -> bool:
+        student = evidence.student
+        return _grad_key(evidence) and _same_observation(student.get(first), student.get(second))
+
+    return applies
+
+
+def _both_times(observed: Mapping[str, Observed], case: Case) -> str | None:
+    """A second backward call with the same ``delta`` gives the same ``dL/dx`` and gradients."""
+    for key in [key for key in observed if key.startswith("grad:") and AGAIN not in key]:
+        try:
+            first = observed_array(observed, key)
+            again = observed_array(observed, key + AGAIN, tuple(first.shape))
+        except Unfit as unfit:  # named as in the other messages
+            raise Unfit(str(unfit).replace("grad:", "gradient w.r.t. ", 1)) from None
+        change, scale = (again - first).abs(), first.abs().max() if first.numel() else 0.0
+        if not bool((change <= 1e-12 * scale).all()):
+            return (
+                f"{label(key)}: a second backward call with the same delta changed it (max change "
+                f"{float(change.max()):.2e}); calling backward again must give the same result"
+            )
+    return None
+
+
+BOTH_TIMES = Property("same gradients both times", _both_times)
+
+
+def _doubled(keys: list[str]) -> Callable[[Evidence], bool]:
+    """The second call's gradient is twice the first's (accumulated)."""
+
+    def applies(evidence: Evidence) -> bool:
+        for key in keys:
+            first, again = evidence.student_value(key), evidence.student_value(key + AGAIN)
+            if first is not None and near(again, 2 * first) and not near(first, 2 * first):
+                return True
+        return False
+
+    return applies
 
 
 # ----------------------------------------------------------------------------------------- layers
@@ -154,31 +181,30 @@ def _layer_probe(param_names: tuple[str, ...]) -> Callable:
 
     def probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
         layer = ctx.call(impl, *(inputs[name] for name in param_names))
-        observations = {"out": _copy(_run(ctx, layer.forward, inputs["x"]))}
-        for call in range(inputs["backward_calls"]):
-            suffix = SECOND if call else ""
-            dx = _run(ctx, layer.backward, inputs["delta"])
-            observations[f"grad:x{suffix}"] = _copy(dx)
+        observations = {"out": _copy(_run(ctx, layer, "forward", inputs["x"]))}
+        for call in range(inputs.get("backward_calls", 1)):
+            suffix = AGAIN if call else ""
+            observations[f"grad:x{suffix}"] = _copy(_run(ctx, layer, "backward", inputs["delta"]))
             if param_names:
                 grads = ctx.call(getattr, layer, "grads", None)
-                if not call:
-                    observations["len(self.grads)"] = _length(grads)
                 observations.update(_param_grads(grads, list(param_names), suffix))
         return observations
 
     return probe
 
 
-def _layer_case(
-    label: str,
-    x: torch.Tensor,
-    delta: torch.Tensor,
-    params: Mapping[str, torch.Tensor] | None = None,
-    backward_calls: int = 1,
-    **kwargs: Any,
-) -> Case:
-    args = {**(params or {}), "x": x, "delta": delta, "backward_calls": backward_calls}
-    return _numpy_case(label, args=args, **kwargs)
+def _layer_case(label: str, x: torch.Tensor, delta: torch.Tensor, **kwargs: Any) -> Case:
+    inputs = {**kwargs.pop("params", {}), "x": x, "delta": delta}
+    if kwargs.pop("twice", False):
+        inputs["backward_calls"] = 2
+    return Case(label, inputs, numpy=True, **kwargs)
+
+
+def _reference_dx(name: str, x: torch.Tensor, delta: torch.Tensor, *params: torch.Tensor):
+    """``dL/dx`` of the reference layer ``name`` (float64 tensors in and out)."""
+    layer = REF[name](*map(_numpy, params))
+    layer.forward(_numpy(x))
+    return torch.from_numpy(layer.backward(_numpy(delta)))
 
 
 # Linear
@@ -186,135 +212,109 @@ def linear_cases(rng: CaseRng) -> list[Case]:
     def case(label: str, batch: int, f_in: int, f_out: int, **kwargs: Any) -> Case:
         params = {"W": rng.normal(f_in, f_out), "b": rng.normal(f_out)}
         x, delta = rng.normal(batch, f_in), rng.normal(batch, f_out)
-        return _layer_case(label, x, delta, params, **kwargs)
+        return _layer_case(label, x, delta, params=params, grad=("x", "W", "b"), **kwargs)
 
     return [
         case("batch of 5, 4 to 3 features", 5, 4, 3),
-        case("single sample", 1, 4, 6),
+        case("single sample", 1, 4, 6, group="edge cases"),
         case("square W, 4 to 4 features", 6, 4, 4),
         case("batch size equals F_out", 3, 5, 3),
-        case("one feature in and out", 6, 1, 1),
+        case("one feature in and out", 6, 1, 1, group="edge cases"),
         case("wide layer, 16 to 12 features", 8, 16, 12),
-        case(
-            "backward twice overwrites grads",
-            4,
-            3,
-            5,
-            backward_calls=2,
-            hint="backward overwrites self.grads: the same delta twice gives the same gradients",
-        ),
+        case("backward called twice", 4, 3, 5, twice=True, compare=False, properties=(BOTH_TIMES,)),
     ]
 
 
-def _linear_grads_malformed(student, reference, case) -> bool:
-    count = student["len(self.grads)"]
-    if count.kind != "scalar" or float(count.data) != 2:
-        return True
-    return any(_not_an_array(student, reference, key) for key in ("grad:W", "grad:b"))
+def _dx_without_transpose(evidence: Evidence) -> torch.Tensor | None:
+    """``delta @ W``: the reference's ``dL/dx`` for ``W.T`` (defined for square ``W`` only)."""
+    W = evidence.seen("W")
+    if W.shape[0] != W.shape[1]:
+        return None
+    return _reference_dx(
+        "Linear", evidence.seen("x"), evidence.seen("delta"), W.T, evidence.seen("b")
+    )
 
 
-def _transposed(student, reference, key: str) -> bool:
-    """The student's ``key`` is the transpose of the reference's (and not the reference itself)."""
-    yours, expected = _array(student, key), _array(reference, key)
-    if yours is None or expected is None or _near(yours, expected):
-        return False
-    return _near(yours, expected.T)
-
-
-def _dw_transposed(student, reference, case) -> bool:
-    return _transposed(student, reference, "grad:W")
-
-
-def _db_wrong_axis(student, reference, case) -> bool:
-    return _near(_array(student, "grad:b"), _arg(case, "delta").sum(dim=1))
-
-
-def _dx_not_transposed(student, reference, case) -> bool:
-    return _near(_array(student, "grad:x"), _arg(case, "delta") @ _arg(case, "W"))
-
-
-def _accumulated(student, reference, case) -> bool:
-    return any(_off_by(student, reference, f"grad:{p}{SECOND}", 2.0) for p in ("W", "b"))
+def _transposed(evidence: Evidence) -> torch.Tensor | None:
+    right = evidence.reference_value()
+    return None if right is None or right.dim() != 2 else right.T
 
 
 LINEAR_HINTS = (
-    Hint("after backward, self.grads must be the list [dW, db] of arrays", _linear_grads_malformed),
-    Hint("dW = x.T @ delta has the shape of W, (F_in, F_out): yours is transposed", _dw_transposed),
-    Hint("db = delta.sum(axis=0): sum over the batch (rows), one entry per output", _db_wrong_axis),
-    Hint("dL/dx = delta @ W.T (W has shape (F_in, F_out))", _dx_not_transposed),
+    Hint(
+        "after backward, self.grads must be the list [dW, db] of arrays",
+        _not_a_list("grad:W", "grad:b"),
+    ),
+    Hint(
+        "dW = x.T @ delta has the shape of W, (F_in, F_out): yours is transposed",
+        _on("grad:W", _transposed),
+    ),
+    Hint(
+        "db = delta.sum(axis=0): sum over the batch (rows), one entry per output",
+        _on("grad:b", lambda e: e.seen("delta").sum(dim=1)),
+    ),
+    Hint("dL/dx = delta @ W.T (W has shape (F_in, F_out))", _on("grad:x", _dx_without_transpose)),
     Hint(
         "backward must overwrite self.grads, not add to them (a second call doubled them)",
-        _accumulated,
+        _doubled(["grad:W", "grad:b"]),
     ),
 )
 
 
 # Sigmoid, Tanh, ReLU
-def _activation_cases(rng: CaseRng, extreme_hint: str | None, kink: bool = False) -> list[Case]:
+def _activation_cases(rng: CaseRng, kink: bool = False) -> list[Case]:
+    def case(label: str, x: torch.Tensor, group: str = "values") -> Case:
+        return _layer_case(label, x, rng.normal(*x.shape), group=group, grad=("x",))
+
     extremes = torch.tensor([-1000.0, -40.0, -1.5, 0.0, 1.5, 40.0, 1000.0], dtype=torch.float64)
     extremes = torch.stack([extremes, rng.normal(7, scale=3.0)])
     wide = rng.uniform(6, 5, low=-1000.0, high=1000.0)
     cases = [
-        _layer_case("random (4, 5)", rng.normal(4, 5, scale=3.0), rng.normal(4, 5)),
-        _layer_case("single sample", rng.normal(1, 6, scale=3.0), rng.normal(1, 6)),
-        _layer_case("3-d input (2, 3, 4)", rng.normal(2, 3, 4, scale=3.0), rng.normal(2, 3, 4)),
-        _layer_case("inputs +-1000, 0 and +-40", extremes, rng.normal(2, 7), hint=extreme_hint),
-        _layer_case("uniform in [-1000, 1000]", wide, rng.normal(6, 5), hint=extreme_hint),
+        case("random (4, 5)", rng.normal(4, 5, scale=3.0)),
+        case("single sample", rng.normal(1, 6, scale=3.0), "edge cases"),
+        case("3-d input (2, 3, 4)", rng.normal(2, 3, 4, scale=3.0)),
+        case("inputs +-1000, 0 and +-40", extremes, "stability"),
+        case("uniform in [-1000, 1000]", wide, "stability"),
     ]
     if kink:
         x = rng.normal(5, 4)
         x[rng.uniform(5, 4) < 0.4] = 0.0
-        cases.append(_layer_case("exact zeros (derivative 0 at 0)", x, rng.normal(5, 4)))
+        cases.append(case("exact zeros (derivative 0 at 0)", x, "edge cases"))
     return cases
-
-
-def sigmoid_cases(rng: CaseRng) -> list[Case]:
-    return _activation_cases(rng, SIGMOID_HINT)
-
-
-def tanh_cases(rng: CaseRng) -> list[Case]:
-    return _activation_cases(rng, TANH_HINT)
-
-
-def relu_cases(rng: CaseRng) -> list[Case]:
-    return _activation_cases(rng, None, kink=True)
-
-
-def _backward_is(formula: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> Callable:
-    """Applies when the student's ``dL/dx`` equals ``formula(x, delta)`` and the reference's does not."""
-
-    def applies(student, reference, case) -> bool:
-        wrong = formula(_arg(case, "x"), _arg(case, "delta")).double()
-        yours = _array(student, "grad:x")
-        return _near(yours, wrong) and not _near(_array(reference, "grad:x"), wrong)
-
-    return applies
 
 
 SIGMOID_HINTS = (
     Hint(
+        "1/(1+exp(-x)) overflows for x = -1000 and np.where evaluates both branches: use "
+        "0.5*(1+tanh(x/2)) or a masked form that only evaluates exp(-|x|)",
+        OVERFLOWED,
+    ),
+    Hint(
         "the derivative is y * (1 - y) with y = sigmoid(x) from the forward pass, not the input x",
-        _backward_is(lambda x, d: d * x * (1 - x)),
+        _on("grad:x", lambda e: e.seen("delta") * e.seen("x") * (1 - e.seen("x"))),
     ),
 )
 TANH_HINTS = (
+    Hint("exp(x) overflows for |x| = 1000: use np.tanh", OVERFLOWED),
     Hint(
         "backward uses y = tanh(x) as stored in forward: delta * (1 - y**2), no second tanh",
-        _backward_is(lambda x, d: d * (1 - torch.tanh(torch.tanh(x)) ** 2)),
+        _on("grad:x", lambda e: _reference_dx("Tanh", e.seen("x").tanh(), e.seen("delta"))),
     ),
     Hint(
         "the derivative is 1 - tanh(x)**2, not 1 - x**2",
-        _backward_is(lambda x, d: d * (1 - x**2)),
+        _on("grad:x", lambda e: e.seen("delta") * (1 - e.seen("x") ** 2)),
     ),
 )
 RELU_HINTS = (
     Hint(
         "the derivative at exactly x = 0 is 0 (as torch.relu): mask with x > 0, not x >= 0",
-        _backward_is(lambda x, d: d * (x >= 0)),
+        _on("grad:x", lambda e: e.seen("delta") * (e.seen("x") >= 0)),
     ),
     Hint(
         "backward returns delta * (x > 0): multiply by delta",
-        _backward_is(lambda x, d: 1.0 * (x > 0)),
+        _on(
+            "grad:x", lambda e: _reference_dx("ReLU", e.seen("x"), torch.ones_like(e.seen("delta")))
+        ),
     ),
 )
 
@@ -322,81 +322,87 @@ RELU_HINTS = (
 # ----------------------------------------------------------------------------------------- softmax CE
 def _ce_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
     loss = ctx.call(impl)
-    out = _run(ctx, loss.forward, inputs["logits"], inputs["target"])
-    grad = _run(ctx, loss.backward, inputs["delta"])
-    return {"out": _copy(out), "grad:logits": _copy(grad)}
+    out = _copy(_run(ctx, loss, "forward", inputs["logits"], inputs["target"]))
+    return {"out": out, "grad:logits": _copy(_run(ctx, loss, "backward", inputs["delta"]))}
 
 
 def ce_cases(rng: CaseRng) -> list[Case]:
     def case(label: str, logits: torch.Tensor, target: torch.Tensor, **kwargs: Any) -> Case:
-        args = {"logits": logits, "target": target, "delta": rng.normal(len(logits))}
-        return _numpy_case(label, args=args, **kwargs)
+        inputs = {"logits": logits, "target": target, "delta": rng.normal(len(logits))}
+        return Case(label, inputs, numpy=True, grad=("logits",), **kwargs)
 
     extreme = torch.tensor([[1000.0, -1000.0], [-1000.0, 1000.0], [1000.0, 1000.0]])
     extreme_target = torch.tensor([[0.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     return [
         case("one-hot targets, B=6, C=4", rng.normal(6, 4, scale=3.0), _onehot(rng, 6, 4)),
         case("soft targets, B=5, C=3", rng.normal(5, 3, scale=3.0), _soft(rng, 5, 3)),
-        case("single sample", rng.normal(1, 5, scale=3.0), _onehot(rng, 1, 5)),
+        case("single sample", rng.normal(1, 5, scale=3.0), _onehot(rng, 1, 5), group="edge cases"),
         case("ten classes", rng.normal(4, 10, scale=3.0), _onehot(rng, 4, 10)),
         case(
             "logits +-1000 (losses 2000, 0, log 2)",
             extreme.double(),
             extreme_target.double(),
-            hint=CE_HINT,
+            group="stability",
         ),
         case(
             "logits uniform in [-1000, 1000]",
             rng.uniform(5, 4, low=-1000.0, high=1000.0),
             _onehot(rng, 5, 4),
-            hint=CE_HINT,
+            group="stability",
         ),
     ]
 
 
-def _ce_clamped(student, reference, case) -> bool:
-    yours, expected = _array(student, "out"), _array(reference, "out")
-    if yours is None or expected is None or yours.shape != expected.shape:
-        return False
-    large = expected > 100
-    return bool(large.any()) and bool((yours[large] < 50).all())
+def _ce_reference(logits: torch.Tensor, target: torch.Tensor, delta: torch.Tensor | None = None):
+    """The reference's per-sample losses, or with ``delta`` its ``dL/dz``."""
+    loss = REF["SoftmaxCrossEntropy"]()
+    out = loss.forward(_numpy(logits), _numpy(target))
+    return torch.from_numpy(out if delta is None else loss.backward(_numpy(delta)))
 
 
-def _ce_ignores_delta(student, reference, case) -> bool:
-    yours = _array(student, "grad:logits")
-    if yours is None:
-        return False
-    return _near(yours * _arg(case, "delta")[:, None], _array(reference, "grad:logits"))
+def _argmax_labels(evidence: Evidence) -> torch.Tensor:
+    target = evidence.seen("target")
+    hard = torch.nn.functional.one_hot(target.argmax(dim=1), target.shape[1])
+    return _ce_reference(evidence.seen("logits"), hard)
 
 
-def _ce_not_per_sample(student, reference, case) -> bool:
-    return student["out"].kind == "scalar" or student["out"].shape == ()
+def _clamped(evidence: Evidence) -> torch.Tensor:
+    """The loss of probabilities clipped at 1e-15 before the log."""
+    log_probs = torch.log_softmax(evidence.seen("logits"), dim=1).clamp_min(math.log(1e-15))
+    return -(evidence.seen("target") * log_probs).sum(dim=1)
 
 
-def _ce_argmax_labels(student, reference, case) -> bool:
-    logits, target = _arg(case, "logits"), _arg(case, "target")
-    labels = target.argmax(dim=1, keepdim=True)
-    wrong = -torch.log_softmax(logits, dim=1).gather(1, labels)[:, 0]
-    return _near(_array(student, "out"), wrong) and not _near(_array(reference, "out"), wrong)
+def _not_per_sample(evidence: Evidence) -> bool:
+    yours = evidence.student_value("out")
+    return evidence.key == "out" and yours is not None and yours.dim() == 0
 
 
 CE_HINTS = (
     Hint(
-        "forward returns the per-sample losses, shape (B,), not their mean or sum",
-        _ce_not_per_sample,
+        "forward returns the per-sample losses, shape (B,), not their mean or sum", _not_per_sample
+    ),
+    Hint(
+        "subtract the row max before exp and use log-sum-exp; never take log of a softmax (it is "
+        "log(0) for logits 2000 apart)",
+        OVERFLOWED,
     ),
     Hint(
         "never clamp or log the softmax: loss = logsumexp(z) - sum_c p_c z_c, which is 2000 here "
         "(a clamp at 1e-15 gives 34.5)",
-        _ce_clamped,
+        _on("out", _clamped),
     ),
     Hint(
         "targets may be soft: the loss is -sum_c p_c log softmax(z)_c, not -log softmax at argmax p",
-        _ce_argmax_labels,
+        _on("out", _argmax_labels),
     ),
     Hint(
         "backward returns (softmax(z) - p) * delta[:, None]: scale each row by its delta",
-        _ce_ignores_delta,
+        _on(
+            "grad:logits",
+            lambda e: _ce_reference(
+                e.seen("logits"), e.seen("target"), torch.ones_like(e.seen("delta"))
+            ),
+        ),
     ),
 )
 
@@ -450,97 +456,104 @@ def _expect_shape(where: str, delta: Any, shape: tuple[int, ...]) -> None:
 
 
 def _sequential_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-    depth = _depth(inputs)
-    linears = [_Linear(inputs[f"W{k}"], inputs[f"b{k}"]) for k in range(1, depth + 1)]
+    linears = [_Linear(W, b) for W, b in inputs["params"]]
     layers = []
     for linear in linears[:-1]:
         layers += [linear, _Tanh()]
     net = ctx.call(impl, [*layers, linears[-1]], _SoftmaxCrossEntropy())
-    observations = {"out": _run(ctx, net.forward, inputs["x"], inputs["target"])}
-    for call in range(inputs["backward_calls"]):
-        suffix = SECOND if call else ""
-        observations[f"grad:x{suffix}"] = _copy(_run(ctx, net.backward))
+    observations = {"out": _run(ctx, net, "forward", inputs["x"], inputs["target"])}
+    for call in range(inputs.get("backward_calls", 1)):
+        suffix = AGAIN if call else ""
+        observations[f"grad:x{suffix}"] = _copy(_run(ctx, net, "backward"))
         for k, linear in enumerate(linears, start=1):
-            observations.update(_param_grads(linear.grads, [f"W{k}", f"b{k}"], suffix))
+            grads = ctx.call(getattr, linear, "grads", None)
+            observations.update(_param_grads(grads, [f"W{k}", f"b{k}"], suffix))
     return observations
 
 
 def sequential_cases(rng: CaseRng) -> list[Case]:
-    def case(label: str, sizes: list[int], batch: int, soft: bool = False, calls: int = 1) -> Case:
+    def case(label: str, sizes: list[int], batch: int, soft: bool = False, **kwargs: Any) -> Case:
         target = (_soft if soft else _onehot)(rng, batch, sizes[-1])
-        args = {**_weights(rng, sizes), "x": rng.normal(batch, sizes[0]), "target": target}
-        return _numpy_case(label, args={**args, "backward_calls": calls})
+        inputs = {"params": _params(rng, sizes), "x": rng.normal(batch, sizes[0]), "target": target}
+        if kwargs.pop("twice", False):
+            inputs["backward_calls"] = 2
+        return Case(label, inputs, numpy=True, grad=("x", "params"), **kwargs)
 
     return [
         case("Linear-Tanh-Linear, batch of 4", [3, 5, 4], 4),
-        case("single sample", [3, 5, 4], 1),
+        case("single sample", [3, 5, 4], 1, group="edge cases"),
         case("three Linear layers, soft targets", [4, 6, 5, 3], 5, soft=True),
         case("one Linear layer", [5, 3], 6),
-        case("backward twice gives the same gradients", [3, 4, 2], 3, calls=2),
+        case(
+            "backward called twice",
+            [3, 4, 2],
+            3,
+            twice=True,
+            compare=False,
+            properties=(BOTH_TIMES,),
+        ),
     ]
 
 
-def _sequential_sum(student, reference, case) -> bool:
-    return _off_by(student, reference, "out", float(_batch(case)))
+def _not_a_float(evidence: Evidence) -> bool:
+    yours = evidence.student.get("out")
+    return evidence.key == "out" and yours is not None and yours.kind != "scalar"
 
 
-def _sequential_seed(student, reference, case) -> bool:
-    return _off_by(student, reference, "grad:x", float(_batch(case)))
-
-
-def _sequential_not_float(student, reference, case) -> bool:
-    return student["out"].kind != "scalar"
-
-
-def _sequential_skips_layer(student, reference, case) -> bool:
-    return any(item.kind == "none" for key, item in student.items() if key.startswith("grad:W"))
+def _skipped_layer(evidence: Evidence) -> bool:
+    return any(
+        item.kind == "none" for key, item in evidence.student.items() if key.startswith("grad:W")
+    )
 
 
 SEQUENTIAL_HINTS = (
-    Hint("forward returns the mean loss over the batch as a Python float", _sequential_not_float),
-    Hint("the network loss is the mean of the per-sample losses, not their sum", _sequential_sum),
+    Hint("forward returns the mean loss over the batch as a Python float", _not_a_float),
+    Hint(
+        "the network loss is the mean of the per-sample losses, not their sum",
+        all_of(failed_on("out"), scaled(_batch)),
+    ),
     Hint(
         "backward seeds delta = np.ones(B) / B, the derivative of the batch mean: yours is B times "
         "too large",
-        _sequential_seed,
+        all_of(failed_on("grad:x"), scaled(_batch)),
     ),
     Hint(
         "backward calls loss.backward and then every layer's backward, last layer first",
-        _sequential_skips_layer,
+        _skipped_layer,
+    ),
+    Hint(
+        "call the layers' backward last layer first, on every call: iterate over "
+        "reversed(self.layers) and leave self.layers as it is",
+        all_of(raised("ValueError"), lambda e: "expects delta of shape" in e.raised),
     ),
 )
 
 
 # ----------------------------------------------------------------------------------------- MLP
 def _mlp_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-    depth = _depth(inputs)
-    params = [(inputs[f"W{k}"], inputs[f"b{k}"]) for k in range(1, depth + 1)]
-    result = _run(ctx, impl, params, inputs["x"], inputs["y"])
-    loss, grads = (
-        result if isinstance(result, (tuple, list)) and len(result) == 2 else (result, None)
-    )
-    pairs = grads if isinstance(grads, (list, tuple)) else None
-    observations = {"loss": loss, "number of (dW, db) pairs": _length(grads)}
-    for k in range(1, depth + 1):
-        pair = pairs[k - 1] if pairs and len(pairs) >= k else None
-        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
-            pair = (pair, pair)
-        observations.update({f"grad:W{k}": pair[0], f"grad:b{k}": pair[1]})
+    params = inputs["params"]
+    result = _run(ctx, impl, "__call__", params, inputs["x"], inputs["y"])
+    loss, grads = result if type(result) in (tuple, list) and len(result) == 2 else (result, None)
+    pairs = grads if type(grads) in (list, tuple) and len(grads) == len(params) else None
+    observations = {"loss": loss}
+    for k in range(1, len(params) + 1):
+        pair = grads if pairs is None else pairs[k - 1]
+        observations.update(_param_grads(pair, [f"W{k}", f"b{k}"]))
     return observations
 
 
 def mlp_cases(rng: CaseRng) -> list[Case]:
-    def case(label: str, sizes: list[int], batch: int, soft: bool = False) -> Case:
+    def case(label: str, sizes: list[int], batch: int, soft: bool = False, **kwargs: Any) -> Case:
         y = (_soft if soft else _onehot)(rng, batch, sizes[-1])
-        args = {**_weights(rng, sizes), "x": rng.normal(batch, sizes[0]), "y": y}
-        return _numpy_case(label, args=args)
+        inputs = {"params": _params(rng, sizes), "x": rng.normal(batch, sizes[0]), "y": y}
+        return Case(label, inputs, numpy=True, grad=("params",), **kwargs)
 
     return [
         case("depth 1 (softmax regression), batch of 5", [4, 3], 5),
         case("depth 2, batch of 6", [3, 5, 4], 6),
         case("depth 3, batch of 4, soft targets", [2, 4, 3, 5], 4, soft=True),
-        case("depth 2, single sample", [3, 5, 4], 1),
-        case("depth 3, single sample", [3, 4, 4, 2], 1),
+        case("depth 2, single sample", [3, 5, 4], 1, group="edge cases"),
+        case("depth 3, single sample", [3, 4, 4, 2], 1, group="edge cases"),
         case("square layers, batch equals width", [4, 4, 4], 4),
         _saturated(rng, "two of four tanh units saturated", out_scale=30.0, wrong_class=False),
         _saturated(rng, "logits about 1000 apart, wrong class", out_scale=1500.0, wrong_class=True),
@@ -555,181 +568,164 @@ def _saturated(rng: CaseRng, label: str, out_scale: float, wrong_class: bool) ->
     ``1 / cosh(z)**2`` all give 0 there, and the moderate units set the scale of the gradients.
     ``wrong_class`` puts every target on the smallest logit (losses of about 1000).
     """
-    weights = _weights(rng, [3, 4, 3])
-    weights["b1"][:2] = torch.where(rng.uniform(2) < 0.5, -100.0, 100.0)
-    weights["W2"] = out_scale * weights["W2"]
+    (W1, b1), (W2, b2) = _params(rng, [3, 4, 3])
+    b1[:2] = torch.where(rng.uniform(2) < 0.5, -100.0, 100.0)
+    W2 = out_scale * W2
     x = rng.normal(5, 3)
-    logits = torch.tanh(x @ weights["W1"] + weights["b1"]) @ weights["W2"] + weights["b2"]
+    logits = torch.tanh(x @ W1 + b1) @ W2 + b2
     labels = logits.argmin(dim=1) if wrong_class else rng.integers(3, 5)
     y = torch.nn.functional.one_hot(labels, 3).double()
-    return _numpy_case(label, args={**weights, "x": x, "y": y}, hint=MLP_HINT)
+    inputs = {"params": [(W1, b1), (W2, b2)], "x": x, "y": y}
+    return Case(label, inputs, group="stability", numpy=True, grad=("params",))
 
 
-def _mlp_loss(case: Case, tanh_output: bool) -> torch.Tensor:
-    inputs = case.inputs()
-    h = inputs["x"].double()
-    depth = _depth(inputs)
-    for k in range(1, depth + 1):
-        h = h @ inputs[f"W{k}"] + inputs[f"b{k}"]
-        if k < depth or tanh_output:
-            h = torch.tanh(h)
-    return -(inputs["y"] * torch.log_softmax(h, dim=1)).sum(dim=1).mean()
+def _layer_of(key: str) -> tuple[str, int] | None:
+    """``("W", 0)`` for ``grad:W1``; None for other keys."""
+    name = key.removeprefix("grad:")
+    if name[:1] not in ("W", "b") or not name[1:].isdigit():
+        return None
+    return name[0], int(name[1:]) - 1
 
 
-def _mlp_malformed(student, reference, case) -> bool:
-    count = student["number of (dW, db) pairs"]
-    if count.kind != "scalar" or float(count.data) != float(_depth(case.inputs())):
-        return True
-    return any(student[key].kind != item.kind for key, item in reference.items() if key in student)
+def _mlp_backprop(evidence: Evidence, slope: str = "output"):
+    """Layer inputs ``h_0 .. h_{n-1}`` and ``dL/dz_1 .. dL/dz_n`` by hand; ``slope="pre-activation"``
+    backpropagates through tanh with ``1 - z**2`` (the mistake) instead of ``1 - tanh(z)**2``."""
+    params, h = evidence.seen("params"), evidence.seen("x")
+    inputs, pre = [], []
+    for W, b in params:
+        inputs.append(h)
+        pre.append(h @ W + b)
+        h = torch.tanh(pre[-1])
+    deltas = [(torch.softmax(pre[-1], dim=1) - evidence.seen("y")) / len(h)]
+    for k in range(len(params) - 1, 0, -1):
+        local = 1 - pre[k - 1] ** 2 if slope == "pre-activation" else 1 - inputs[k] ** 2
+        deltas.insert(0, (deltas[0] @ params[k][0].T) * local)
+    return inputs, deltas
 
 
-def _mlp_sum(student, reference, case) -> bool:
-    return _off_by(student, reference, "loss", float(_batch(case)))
+def _mlp_grad(slope: str, db_axis: int = 0) -> Callable[[Evidence], torch.Tensor | None]:
+    """The failing gradient of a backprop through tanh with ``slope`` ("output": ``1 - h**2``,
+    right; "pre-activation": ``1 - z**2``) and ``db`` summed over ``db_axis``."""
+
+    def variant(evidence: Evidence) -> torch.Tensor | None:
+        layer = _layer_of(evidence.key)
+        if layer is None:
+            return None
+        (kind, k), (inputs, deltas) = layer, _mlp_backprop(evidence, slope)
+        return inputs[k].T @ deltas[k] if kind == "W" else deltas[k].sum(dim=db_axis)
+
+    return variant
 
 
-def _mlp_missing_mean(student, reference, case) -> bool:
-    depth = _depth(case.inputs())
-    return _off_by(student, reference, f"grad:W{depth}", float(_batch(case)))
+def _tanh_on_output(evidence: Evidence) -> float:
+    """The loss with a tanh on the logits: the reference net with an identity layer appended."""
+    params = [(_numpy(W), _numpy(b)) for W, b in evidence.seen("params")]
+    classes = params[-1][1].shape[0]
+    params.append((np.eye(classes), np.zeros(classes)))
+    x, y = _numpy(evidence.seen("x")), _numpy(evidence.seen("y"))
+    return REF["mlp_loss_and_grads"](params, x, y)[0]
 
 
-def _mlp_dw_transposed(student, reference, case) -> bool:
-    return any(
-        _transposed(student, reference, key) for key in reference if key.startswith("grad:W")
+def _hidden_backward(evidence: Evidence) -> bool:
+    """The last layer's gradients match the reference's, an earlier layer's do not."""
+    depth = len(evidence.case.inputs["params"])
+    last = (f"grad:W{depth}", f"grad:b{depth}")
+    layer = _layer_of(evidence.key)
+    return (
+        layer is not None
+        and layer[1] < depth - 1
+        and all(near(evidence.student_value(k), evidence.reference_value(k), 1e-8) for k in last)
     )
-
-
-def _mlp_deltas(case: Case) -> list[torch.Tensor]:
-    """``dL/dz_k`` for the pre-activations ``z_1, ..., z_n``, by autograd (grader side only)."""
-    inputs = case.inputs()
-    depth = _depth(inputs)
-    h, pre = inputs["x"].double(), []
-    for k in range(1, depth + 1):
-        bias = inputs[f"b{k}"].detach().clone().requires_grad_(True)  # puts z_k in a graph
-        pre.append(h @ inputs[f"W{k}"] + bias)
-        h = torch.tanh(pre[-1]) if k < depth else pre[-1]
-    loss = -(inputs["y"] * torch.log_softmax(h, dim=1)).sum(dim=1).mean()
-    return list(torch.autograd.grad(loss, pre))
-
-
-def _mlp_db_batch_axis(student, reference, case) -> bool:
-    for k, delta in enumerate(_mlp_deltas(case), start=1):
-        key = f"grad:b{k}"
-        if student[key].shape == (len(delta),) != reference[key].shape:
-            return True
-        wrong = delta.sum(dim=1)
-        if _near(_array(student, key), wrong) and not _near(_array(reference, key), wrong):
-            return True
-    return False
-
-
-def _mlp_tanh_output(student, reference, case) -> bool:
-    wrong = float(_mlp_loss(case, tanh_output=True))
-    yours = _array(student, "loss")
-    return yours is not None and abs(float(yours) - wrong) <= 1e-6 * max(abs(wrong), 1.0)
-
-
-def _mlp_hidden_backward(student, reference, case) -> bool:
-    depth = _depth(case.inputs())
-    last = [f"grad:W{depth}", f"grad:b{depth}"]
-    return depth > 1 and all(_near(_array(student, k), _array(reference, k)) for k in last)
 
 
 MLP_HINTS = (
     Hint(
         "return (loss, [(dW_1, db_1), ..., (dW_n, db_n)]): a float and one pair of arrays per layer",
-        _mlp_malformed,
+        _not_a_list("grad:W1", "grad:b1"),
     ),
-    Hint("the output layer is linear: no tanh on the logits", _mlp_tanh_output),
-    Hint("the loss is the mean over the batch, not the sum", _mlp_sum),
+    Hint(
+        "subtract the row max before exp and use log-sum-exp; never take log of a softmax; use "
+        "np.tanh for the hidden layers",
+        OVERFLOWED,
+    ),
+    Hint("the output layer is linear: no tanh on the logits", _on("loss", _tanh_on_output)),
+    Hint(
+        "the loss is the mean over the batch, not the sum",
+        all_of(failed_on("loss"), scaled(_batch)),
+    ),
     Hint(
         "the gradients are B times too large: the loss is a batch mean, so backpropagate "
         "delta = (softmax(z) - p) / B",
-        _mlp_missing_mean,
+        all_of(_grad_key, scaled(_batch)),
     ),
     Hint(
         "dW = h.T @ delta has the shape of W, (F_in, F_out): yours is transposed",
-        _mlp_dw_transposed,
+        explained_by(_transposed),
     ),
     Hint(
-        "db = delta.sum(axis=0): sum over the batch (rows), one entry per unit", _mlp_db_batch_axis
+        "db = delta.sum(axis=0): sum over the batch (rows), one entry per unit",
+        explained_by(_mlp_grad("output", db_axis=1)),
+    ),
+    Hint(
+        "backpropagate through tanh with 1 - h**2 of its output h = tanh(z), not 1 - z**2 of the "
+        "pre-activation z",
+        explained_by(_mlp_grad("pre-activation")),
     ),
     Hint(
         "the last layer's gradients match but an earlier layer's do not: pass delta @ W.T down and "
         "multiply by 1 - h**2 with h the tanh output",
-        _mlp_hidden_backward,
+        _hidden_backward,
     ),
 )
 
 
+LESSONS = {
+    "Linear": "dW = x.T @ delta, with the shape of W (F_in, F_out)",
+    "Sigmoid": "an overflow-safe formula: 1 / (1 + exp(-x)) overflows for x = -1000",
+    "Tanh": "backward uses the stored output y = tanh(x): delta * (1 - y**2)",
+    "ReLU": "backward is the mask x > 0 times delta",
+    "SoftmaxCrossEntropy": "log-sum-exp with the row max subtracted: exp(1000) overflows",
+    "Sequential": "backward seeds delta = ones(B) / B and runs the layers in reverse order",
+    "mlp_loss_and_grads": "backprop through tanh multiplies by 1 - h**2 of the tanh output h",
+}
+GROUPS = {  # relative weights besides "values": 1, "edge cases": 0.5, "properties": 0.5
+    "Linear": {"gradients": 4.0},
+    "Sigmoid": {"gradients": 3.0, "stability": 3.5},
+    "Tanh": {"gradients": 5.0, "stability": 2.0},
+    "ReLU": {"gradients": 4.0, "stability": 1.0, "edge cases": 1.0},
+    "SoftmaxCrossEntropy": {"gradients": 3.0, "stability": 4.0},
+    "Sequential": {"gradients": 6.0},
+    "mlp_loss_and_grads": {"gradients": 6.0, "stability": 2.0},
+}
+
+
+def _exercise(name: str, points: float, cases, probe, hints) -> Exercise:
+    """An exercise of this part: forbidden torch, jax and autograd; numpy on the CPU only."""
+    groups = {"values": 1.0, "edge cases": 0.5, "properties": 0.5, **GROUPS[name]}
+    return Exercise(
+        MODULE,
+        name,
+        points,
+        cases,
+        probe,
+        groups=groups,
+        lesson=LESSONS[name],
+        forbidden=FORBIDDEN,
+        hints=hints,
+        devices=("cpu",),
+    )
+
+
+def _relu_cases(rng: CaseRng) -> list[Case]:
+    return _activation_cases(rng, kink=True)
+
+
 EXERCISES = [
-    Exercise(
-        MODULE,
-        "Linear",
-        points=1.0,
-        cases=linear_cases,
-        probe=_layer_probe(("W", "b")),
-        forbidden=FORBIDDEN,
-        hints=LINEAR_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "Sigmoid",
-        points=0.5,
-        cases=sigmoid_cases,
-        probe=_layer_probe(()),
-        forbidden=FORBIDDEN,
-        hints=SIGMOID_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "Tanh",
-        points=0.5,
-        cases=tanh_cases,
-        probe=_layer_probe(()),
-        forbidden=FORBIDDEN,
-        hints=TANH_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "ReLU",
-        points=0.5,
-        cases=relu_cases,
-        probe=_layer_probe(()),
-        forbidden=FORBIDDEN,
-        hints=RELU_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "SoftmaxCrossEntropy",
-        points=1.0,
-        cases=ce_cases,
-        probe=_ce_probe,
-        forbidden=FORBIDDEN,
-        hints=CE_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "Sequential",
-        points=1.0,
-        cases=sequential_cases,
-        probe=_sequential_probe,
-        forbidden=FORBIDDEN,
-        hints=SEQUENTIAL_HINTS,
-        devices=("cpu",),
-    ),
-    Exercise(
-        MODULE,
-        "mlp_loss_and_grads",
-        points=2.0,
-        cases=mlp_cases,
-        probe=_mlp_probe,
-        forbidden=FORBIDDEN,
-        hints=MLP_HINTS,
-        devices=("cpu",),
-    ),
+    _exercise("Linear", 1.0, linear_cases, _layer_probe(("W", "b")), LINEAR_HINTS),
+    _exercise("Sigmoid", 0.5, _activation_cases, _layer_probe(()), SIGMOID_HINTS),
+    _exercise("Tanh", 0.5, _activation_cases, _layer_probe(()), TANH_HINTS),
+    _exercise("ReLU", 0.5, _relu_cases, _layer_probe(()), RELU_HINTS),
+    _exercise("SoftmaxCrossEntropy", 1.0, ce_cases, _ce_probe, CE_HINTS),
+    _exercise("Sequential", 1.0, sequential_cases, _sequential_probe, SEQUENTIAL_HINTS),
+    _exercise("mlp_loss_and_grads", 2.0, mlp_cases, _mlp_probe, MLP_HINTS),
 ]

@@ -1,34 +1,47 @@
 """Week 2 checks, convolution part: ``conv2d_sparse_matrix`` and ``conv2d_via_matrix``.
 
-Oracle: ``ml4p_ref.week02_mlp_cnn``, whose sparsity pattern is read off ``F.unfold`` of an image of
-pixel indices and whose convolution is ``F.conv2d`` (after periodic padding by index wrapping).
+Reference: ``ml4p_ref.week02_mlp_cnn`` (the pattern read off ``F.unfold`` of an image of pixel
+indices; ``F.conv2d`` after periodic padding by index wrapping).
 
-``conv2d_sparse_matrix``: the probe observes the student's matrix itself (layout: any sparse layout
-is accepted, a dense one is not; shape, dtype, device; the dense values, taken by the grader outside
-the student's call), whether a COO matrix is coalesced, its nnz (exact; a property also checks the
-curriculum's formula ``C_out*C_in*(sum_i n_h(i))*(sum_j n_w(j))``), ``M @ x`` for a random ``x``
-and the gradient of ``sum(c * (M @ x))`` with respect to ``weight`` (through the sparse values).
-Cases: the two slide goldens (curriculum 2.2 a, b), stride > 1 with floor output sizes, H != W,
-padding, dilation, per-axis pairs, multi-channel, zero weights (structural nonzeros must stay),
-circular padding with wrapped taps merged (kernel larger than the image), float32 and float64, and
-a 1x1x128x128 image with a 3x3 kernel where only the shape, a corner of the matrix, nnz and
-``M @ x`` are observed (a dense 16384 x 16384 matrix fails the layout check).
+``conv2d_sparse_matrix`` teaches that a convolution is a matrix fixed by index arithmetic alone: its
+lesson is the flipped kernel, the one mistake that keeps everything structural right (shape,
+pattern, nnz, coalescing, gradients flowing) and gets only the cross-correlation's index arithmetic
+wrong. The probe validates the student's matrix before touching it, then observes it (any sparse
+layout; the grader densifies small ones outside the student's call), its nnz, ``M @ x`` and the
+gradient of that product w.r.t. ``weight``; on a 128x128 image ("sparsity") only the shape and the
+top-left block. "values": the ordinary configurations and the slide goldens; "edge cases": zero
+weights (structural entries stay), wrapped taps merging on a tiny torus, circular padding beyond
+the image; "properties": the nnz formula of curriculum 2.2(c), a COO matrix coalesced, and the
+slides' exact numbers.
 
-``conv2d_via_matrix``: output and gradients with respect to ``x``, ``weight`` and ``bias`` against
-``F.conv2d``; circular padding; ``bias=None``; the slide golden; translation equivariance on the
-torus (curriculum 2.4): ``conv(roll(x)) == roll(conv(x))`` for circular padding and stride 1.
+``conv2d_via_matrix`` teaches applying one matrix to a batch, one image per column: its lesson is
+``x.reshape(-1, B)``, which mixes the images. Output and gradients w.r.t. ``x``, ``weight`` and
+``bias``; "properties": translation equivariance on the torus (curriculum 2.4) and the slide golden.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from autograder.case import Case, CaseRng, Property, in_dtypes
-from autograder.exercise import Exercise, Hint
+from autograder import plain
+from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
+from autograder.exercise import Exercise
+from autograder.hints import (
+    Evidence,
+    Hint,
+    all_of,
+    at_stage,
+    explained_by,
+    failed_on,
+    near,
+    raised,
+    reference,
+)
 from autograder.probe import ProbeContext, vjp
+from autograder.tolerance import tolerance_for
 
 MODULE = "week02_mlp_cnn"
 CONV_ARGS = ("stride", "padding", "dilation", "padding_mode")
@@ -41,40 +54,46 @@ FORBIDDEN = (
     "torch.Tensor.to_dense",
     "torch.Tensor.to_sparse",
 )
-SPARSE_LAYOUTS = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr)
-LARGE_CROP = (256, 512)  # rows and columns of the large matrix whose values are compared
-
-INDEX_HINT = (
-    "row (mu*H_out + i)*W_out + j reads column (nu*H + r)*W + c with r = i*S - P + m*D, "
-    "c = j*S - P + n*D (cross-correlation: the kernel is not flipped)"
+FORBIDDEN_OPS = (  # what the names above dispatch to, whichever name reaches them
+    "aten.convolution",  # F.conv2d, torch.conv2d, nn.Conv2d (and conv1d/3d/transposed)
+    "aten._convolution",
+    "aten.convolution_overrideable",
+    "aten._slow_conv2d_forward",
+    "aten.slow_conv_dilated2d",
+    "aten.mkldnn_convolution",
+    "aten.cudnn_convolution",
+    "aten.miopen_convolution",
+    "aten._nnpack_spatial_convolution",
+    "aten.im2col",  # F.unfold, nn.Unfold
+    "aten._to_sparse",  # Tensor.to_sparse, to_sparse_coo
+    # not aten._to_dense (Tensor.to_dense): print(M) dispatches it, so only the name is banned
 )
+LARGE_CROP = (256, 512)  # rows and columns of the large matrix whose values are compared
+LARGE_KEY = f"matrix[:{LARGE_CROP[0]}, :{LARGE_CROP[1]}]"
+REF_MATRIX = reference(MODULE, "conv2d_sparse_matrix")
+REF_CONV = reference(MODULE, "conv2d_via_matrix")
+
 SIZE_HINT = "H_out = floor((H + 2P - D*(K - 1) - 1) / S) + 1, and the same for W_out"
 NNZ_ZEROS = "C_out*C_in*(sum_i n_h(i))*(sum_j n_w(j)), n_h(i) = #{m < K_h : 0 <= i*S - P + m*D < H}"
 NNZ_CIRCULAR = (
     "C_out*C_in*(sum_i #distinct (i*S - P + m*D) mod H)*(sum_j #distinct (j*S - P + n*D) mod W)"
 )
+CIRCULAR_HINT = (
+    "padding_mode='circular' wraps the indices (r mod H, c mod W) instead of dropping the taps "
+    "outside the image"
+)
+CLAMP_HINT = (
+    "taps in the zero padding read the border pixel (clamped index): omit them instead, the "
+    "padding contributes nothing"
+)
+OFFSET_HINT = "the padding shifts the window: r = i*S - P + m*D (the padding offset P is missing)"
+FLIP_HINT = (
+    "the kernel is flipped: PyTorch's conv2d is a cross-correlation, tap (m, n) reads "
+    "x[i*S - P + m*D, j*S - P + n*D] with weight[..., m, n]"
+)
 
 
 # ----------------------------------------------------------------------------------------- geometry
-class Conv(NamedTuple):
-    """One convolution configuration (what a case passes besides the tensors)."""
-
-    c_out: int
-    c_in: int
-    in_hw: tuple[int, int]
-    kernel: tuple[int, int]
-    stride: int | tuple[int, int] = 1
-    padding: int | tuple[int, int] = 0
-    dilation: int | tuple[int, int] = 1
-    padding_mode: str = "zeros"
-
-    def kwargs(self) -> dict[str, Any]:
-        """The keyword arguments that differ from the defaults (so the defaults get exercised)."""
-        defaults = {"stride": 1, "padding": 0, "dilation": 1, "padding_mode": "zeros"}
-        values = {name: getattr(self, name) for name in CONV_ARGS}
-        return {name: value for name, value in values.items() if value != defaults[name]}
-
-
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
@@ -83,108 +102,76 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, dilation: int) 
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _geometry(inputs: dict[str, Any]) -> dict[str, Any]:
-    """Sizes of one case: channels, image, kernel, output, per-axis arguments and padding mode."""
-    c_out, c_in, k_h, k_w = inputs["weight"].shape
-    height, width = inputs["in_hw"] if "in_hw" in inputs else inputs["x"].shape[-2:]
-    stride, padding, dilation = (
-        _pair(inputs.get(name, default))
-        for name, default in (("stride", 1), ("padding", 0), ("dilation", 1))
-    )
-    axes = list(zip((height, width), (k_h, k_w), stride, padding, dilation, strict=True))
-    return {
-        "c_out": c_out,
-        "c_in": c_in,
-        "in_hw": (height, width),
-        "out_hw": tuple(_out_size(*axis) for axis in axes),
-        "axes": axes,
-        "circular": inputs.get("padding_mode", "zeros") == "circular",
-    }
+def _conv_kwargs(inputs: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**{name: inputs[name] for name in CONV_ARGS if name in inputs}, **changes}
+
+
+def _circular(inputs: dict[str, Any]) -> bool:
+    return inputs.get("padding_mode", "zeros") == "circular"
+
+
+def _axes(inputs: dict[str, Any], **changes: Any) -> list[tuple[int, ...]]:
+    """(size, kernel, stride, padding, dilation) of each axis of a case's convolution."""
+    args = {"stride": 1, "padding": 0, "dilation": 1, **_conv_kwargs(inputs, **changes)}
+    in_hw = inputs["in_hw"] if "in_hw" in inputs else tuple(inputs["x"].shape[-2:])
+    per_axis = [_pair(args[name]) for name in ("stride", "padding", "dilation")]
+    return list(zip(in_hw, inputs["weight"].shape[-2:], *per_axis, strict=True))
+
+
+def _out_hw(inputs: dict[str, Any], **changes: Any) -> tuple[int, int]:
+    return tuple(_out_size(*axis) for axis in _axes(inputs, **changes))
 
 
 def _nnz_formula(inputs: dict[str, Any]) -> int:
     """Curriculum 2.2(c): exactly the (output pixel, input pixel) pairs some tap connects."""
-    geometry = _geometry(inputs)
-    totals = []
-    for size, kernel, stride, padding, dilation in geometry["axes"]:
-        total = 0
+    c_out, c_in = inputs["weight"].shape[:2]
+    total = c_out * c_in
+    for size, kernel, stride, padding, dilation in _axes(inputs):
+        count = 0
         for i in range(_out_size(size, kernel, stride, padding, dilation)):
             reached = [i * stride - padding + m * dilation for m in range(kernel)]
-            if geometry["circular"]:
-                total += len({r % size for r in reached})
+            if _circular(inputs):
+                count += len({r % size for r in reached})
             else:
-                total += sum(0 <= r < size for r in reached)
-        totals.append(total)
-    return geometry["c_out"] * geometry["c_in"] * totals[0] * totals[1]
+                count += sum(0 <= r < size for r in reached)
+        total *= count
+    return total
 
 
-# ----------------------------------------------------------------------------------------- oracle
-def _oracle(
-    x: torch.Tensor,
-    weight: torch.Tensor,
-    bias: torch.Tensor | None = None,
-    stride: int | tuple[int, int] = 1,
-    padding: int | tuple[int, int] = 0,
-    dilation: int | tuple[int, int] = 1,
-    padding_mode: str = "zeros",
-) -> torch.Tensor:
-    """``F.conv2d`` of a ``(B, C, H, W)`` batch, with the padding taken as ``padding_mode`` says.
-
-    Besides the exercise's ``zeros`` and ``circular`` (indices wrapped), the hints use ``replicate``
-    (indices clamped to the border) and ``end`` (all the padding after the image, none before).
-    """
-    pad_h, pad_w = _pair(padding)
-    height, width = x.shape[-2:]
-    if padding_mode in ("circular", "replicate"):
-        rows = torch.arange(-pad_h, height + pad_h)
-        cols = torch.arange(-pad_w, width + pad_w)
-        if padding_mode == "circular":
-            rows, cols = rows % height, cols % width
-        else:
-            rows, cols = rows.clamp(0, height - 1), cols.clamp(0, width - 1)
-        x, padding = x[..., rows, :][..., cols], 0
-    elif padding_mode == "end":
-        x, padding = F.pad(x, (0, 2 * pad_w, 0, 2 * pad_h)), 0
-    return F.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation)
+# ------------------------------------------------------------------------------------- matrix probe
+def _usable(value: Any, what: str) -> None:
+    """Raise ValueError, describing the student's tensor, where reading it could go wrong: a layout
+    the grader cannot read or a sparse tensor that breaks torch's invariants (indices outside the
+    shape: torch only checks them where the tensor is built with ``check_invariants=True``)."""
+    if type(value) is not torch.Tensor or value.layout == torch.strided:
+        return
+    layout = str(value.layout).removeprefix("torch.")
+    if value.layout != torch.sparse_coo and value.layout not in plain.COMPRESSED_INDICES:
+        raise ValueError(f"{what} has layout {layout}, which the grader cannot read")
+    if value.dim() != 2 or value.dense_dim() != 0:
+        raise ValueError(
+            f"{what} is a {layout} tensor of shape {list(value.shape)} with {value.dense_dim()} "
+            "dense dimension(s): it must be a 2-D sparse matrix with one number per entry"
+        )
+    plain.validate_sparse(value, what)
 
 
-def _similar(yours: torch.Tensor | None, target: torch.Tensor) -> bool:
-    """Equal up to float32 rounding (for hints: which classic mistake explains the output)."""
-    if yours is None or target is None or yours.shape != target.shape:
-        return False
-    yours, target = yours.double(), target.double()
-    scale = max(float(target.abs().max()), 1.0) if target.numel() else 1.0
-    return bool(((yours - target).abs() <= 1e-4 * scale).all())
+def _coalesced_coo(matrix: torch.Tensor) -> torch.Tensor:
+    coo = matrix if matrix.layout == torch.sparse_coo else matrix.to_sparse_coo()
+    return coo.coalesce()
 
 
-def _explains(yours: torch.Tensor | None, mistake: torch.Tensor, correct: torch.Tensor) -> bool:
-    """A hint's mistake explains the student's value: it matches it, and the right value does not."""
-    return _similar(yours, mistake) and not _similar(yours, correct)
-
-
-def _data(observed: dict[str, Any], key: str) -> torch.Tensor | None:
-    item = observed.get(key)
-    return None if item is None or item.data is None else item.data
-
-
-# ----------------------------------------------------------------------------------------- matrix probe
 def _matvec(matrix: torch.Tensor, x: torch.Tensor) -> torch.Tensor | None:
-    """``M @ x`` by gather and scatter over the coalesced entries (differentiable in the values).
-
-    ``None`` where ``M`` cannot act on ``x`` (the shape check of the matrix then says why).
-    """
+    """``M @ x`` by gather and scatter over the coalesced entries (differentiable in the values);
+    ``None`` where ``M`` cannot act on ``x`` (the checks of the matrix then say why)."""
     if matrix.dim() != 2 or matrix.shape[1] != x.shape[0] or not matrix.is_floating_point():
         return None
     x = x.detach().to(device=matrix.device, dtype=matrix.dtype)
     if matrix.layout == torch.strided:
         return matrix @ x
-    coo = matrix if matrix.layout == torch.sparse_coo else matrix.to_sparse_coo()
-    coo = coo.coalesce()
+    coo = _coalesced_coo(matrix)
     rows, cols = coo.indices()
-    values = coo.values()
-    if values.dim() != 1:
-        return None
-    return x.new_zeros(matrix.shape[0]).index_add(0, rows, values * x[cols])
+    return x.new_zeros(matrix.shape[0]).index_add(0, rows, coo.values() * x[cols])
 
 
 def _crop(matrix: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
@@ -192,42 +179,39 @@ def _crop(matrix: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
     matrix = matrix.detach()
     if matrix.layout == torch.strided:
         return matrix[:rows, :cols]
-    coo = matrix if matrix.layout == torch.sparse_coo else matrix.to_sparse_coo()
-    coo = coo.coalesce()
+    coo = _coalesced_coo(matrix)
     indices, values = coo.indices(), coo.values()
     keep = (indices[0] < rows) & (indices[1] < cols)
-    return torch.sparse_coo_tensor(
-        indices[:, keep], values[keep], (rows, cols), check_invariants=True
-    ).coalesce()
+    size = (min(rows, matrix.shape[0]), min(cols, matrix.shape[1]))
+    block = torch.sparse_coo_tensor(indices[:, keep], values[keep], size, check_invariants=True)
+    return block.coalesce()
 
 
 def matrix_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-    """``M = conv2d_sparse_matrix(weight, in_hw, **conv args)``; its layout, values, nnz, ``M @ x``.
-
-    Small cases observe ``M`` itself (the grader densifies it outside the student's call); the large
-    case observes the shape and the top-left block only. The gradient of ``M @ x`` with respect to
-    ``weight`` is taken through the matrix's values.
-    """
+    """``M = conv2d_sparse_matrix(weight, in_hw, **conv args)``: M itself (or, for the large case,
+    its shape and top-left block), its nnz (stored numbers), whether a COO matrix is not coalesced,
+    ``M @ x`` and its gradient w.r.t. ``weight``, taken through the matrix's values."""
     weight, x = inputs["weight"], inputs["x"]
     if "weight" in ctx.grad:
         weight.requires_grad_(True)
-    kwargs = {name: inputs[name] for name in CONV_ARGS if name in inputs}
-    matrix = ctx.call(impl, weight, inputs["in_hw"], **kwargs)
+    matrix = ctx.call(impl, weight, inputs["in_hw"], **_conv_kwargs(inputs))
     large = inputs.get("large", False)
-    first = "shape" if large else "matrix"
     if type(matrix) is not torch.Tensor:
-        return {first: matrix}
+        return {"shape" if large else "matrix": matrix}
+    _usable(matrix, "the matrix")
     device = weight.device
     observed: dict[str, Any] = {}
     if large:
         observed["shape"] = torch.tensor(list(matrix.shape), device=device)
-        block = f"matrix[:{LARGE_CROP[0]}, :{LARGE_CROP[1]}]"
-        observed[block] = _crop(matrix, *LARGE_CROP) if matrix.dim() == 2 else matrix
+        observed[LARGE_KEY] = _crop(matrix, *LARGE_CROP) if matrix.dim() == 2 else matrix
     else:
         observed["matrix"] = matrix
-    coalesced = matrix.is_coalesced() if matrix.layout == torch.sparse_coo else True
-    observed["coalesced"] = torch.tensor(bool(coalesced), device=device)
-    nnz = matrix._nnz() if matrix.layout in SPARSE_LAYOUTS else -1
+    if matrix.layout == torch.sparse_coo and not matrix.is_coalesced():
+        # only then: the reference's matrix is coalesced, so this is a property, not a value
+        observed["coalesced"] = torch.tensor(False, device=device)
+    nnz = -1  # a dense matrix has no structural nonzeros
+    if matrix.layout != torch.strided:
+        nnz = (matrix._values() if matrix.layout == torch.sparse_coo else matrix.values()).numel()
     observed["nnz"] = torch.tensor(int(nnz), device=device)
     product = _matvec(matrix, x)
     observed["M @ x"] = product
@@ -236,401 +220,389 @@ def matrix_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[s
     return observed
 
 
-# ----------------------------------------------------------------------------------------- matrix cases
-def _golden_a_matrix(weight: torch.Tensor) -> torch.Tensor:
-    """Curriculum 2.2(a): the 4x9 matrix of ``[[w1, w2], [w3, w4]]`` on a 3x3 image."""
-    w1, w2, w3, w4 = weight.reshape(-1).tolist()
-    return torch.tensor(
-        [
-            [w1, w2, 0, w3, w4, 0, 0, 0, 0],
-            [0, w1, w2, 0, w3, w4, 0, 0, 0],
-            [0, 0, 0, w1, w2, 0, w3, w4, 0],
-            [0, 0, 0, 0, w1, w2, 0, w3, w4],
-        ],
-        dtype=torch.float64,
-    )
-
-
+# ------------------------------------------------------------------------------------- matrix cases
 SLIDE_IMAGE = [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]
 SLIDE_KERNEL = [[0, 1, 2], [2, 2, 0], [0, 1, 2]]
 SLIDE_OUTPUT = [[12, 12, 17], [10, 17, 19], [9, 6, 14]]
 
 
-def _check_golden_a(observed, case: Case) -> str | None:
-    dense = _data(observed, "matrix")
-    weight = case.args["weight"].to(case.dtype).double()
-    expected = _golden_a_matrix(weight)
-    if dense is None or not torch.equal(dense.double(), expected):
-        return f"M is not the slide's 4x9 matrix {expected.tolist()}"
+def _check_golden_matrix(observed, case: Case) -> str | None:
+    """Curriculum 2.2(a): the 4x9 matrix of ``[[w1, w2], [w3, w4]]`` on a 3x3 image."""
+    w1, w2, w3, w4 = case.seen("weight").reshape(-1).tolist()
+    expected = [
+        [w1, w2, 0, w3, w4, 0, 0, 0, 0],
+        [0, w1, w2, 0, w3, w4, 0, 0, 0],
+        [0, 0, 0, w1, w2, 0, w3, w4, 0],
+        [0, 0, 0, 0, w1, w2, 0, w3, w4],
+    ]
+    dense = observed_array(observed, "matrix", (4, 9))
+    if not torch.equal(dense, torch.tensor(expected, dtype=torch.float64)):
+        rows = "; ".join(" ".join(f"{value:.4g}" for value in row) for row in expected)
+        return f"M is not the slide's 4x9 matrix [{rows}]"
     return None
 
 
-def _check_golden_b(observed, case: Case) -> str | None:
-    product = _data(observed, "M @ x")
-    expected = torch.tensor(SLIDE_OUTPUT, dtype=torch.float64).reshape(-1)
-    if product is None or not torch.equal(product.double(), expected):
-        got = None if product is None else product.double().reshape(3, 3).tolist()
-        return f"M @ x = {got}, the slide has {SLIDE_OUTPUT}"
+def _check_golden_product(observed, case: Case) -> str | None:
+    """Curriculum 2.2(b): the slide's 3x3 kernel on its 5x5 image."""
+    product = observed_array(observed, "M @ x", (9,))
+    if not torch.equal(product, torch.tensor(SLIDE_OUTPUT, dtype=torch.float64).reshape(-1)):
+        return f"M @ x = {product.reshape(3, 3).tolist()}, the slide has {SLIDE_OUTPUT}"
     return None
 
 
 def _check_nnz_formula(observed, case: Case) -> str | None:
-    nnz = _data(observed, "nnz")
-    expected = _nnz_formula(case.args)
-    if nnz is None or int(nnz) == expected:
+    if "nnz" not in observed:
+        raise Unfit("M is not a torch.Tensor, so it has no nnz")
+    nnz, expected = int(observed_array(observed, "nnz", ())), _nnz_formula(case.inputs)
+    if nnz == expected:
         return None
-    if case.args.get("padding_mode", "zeros") == "circular":
-        why = "taps that wrap onto the same input pixel must be merged into one entry"
-        return f"nnz {int(nnz)} != {NNZ_CIRCULAR} = {expected}: {why}"
+    if _circular(case.inputs):
+        why = "taps that wrap onto the same input pixel are merged into one entry"
+        return f"nnz {nnz} != {NNZ_CIRCULAR} = {expected}: {why}"
     why = "one entry per tap inside the image, none for padding taps, even where the weight is 0"
-    return f"nnz {int(nnz)} != {NNZ_ZEROS} = {expected}: {why}"
+    return f"nnz {nnz} != {NNZ_ZEROS} = {expected}: {why}"
 
 
-NNZ_PROPERTY = Property("nnz formula", _check_nnz_formula)
+NNZ_FORMULA = Property("nnz formula", _check_nnz_formula)
 
 
-def _matrix_case(
-    label: str,
-    conv: Conv,
-    weight: torch.Tensor,
-    x: torch.Tensor,
-    dtype: torch.dtype,
-    properties: tuple[Property, ...] = (),
-    weight_share: float = 1.0,
-    large: bool = False,
-) -> Case:
-    args = {"weight": weight, "in_hw": conv.in_hw, **conv.kwargs(), "x": x.reshape(-1)}
-    if large:
-        args["large"] = True
-    return Case(
-        label,
-        args,
-        dtype=dtype,
-        tolerance="conv",
-        grad=() if large else ("weight",),
-        weight=weight_share,
-        properties=(*properties, NNZ_PROPERTY),
+def _check_coalesced(observed, case: Case) -> str | None:
+    if "coalesced" not in observed:  # the probe notes only a COO matrix that is not coalesced
+        return None
+    return (
+        "M is a COO tensor that is not coalesced (indices unsorted or repeated): return "
+        "M.coalesce(), which also sums the taps that wrap onto the same pixel"
     )
 
 
-def _random_weight(rng: CaseRng, conv: Conv) -> torch.Tensor:
-    return rng.normal(conv.c_out, conv.c_in, *conv.kernel)
-
-
-def _random_image(rng: CaseRng, conv: Conv, batch: int = 1) -> torch.Tensor:
-    return rng.normal(batch, conv.c_in, *conv.in_hw)
-
-
-MATRIX_CONVS = {
-    "stride 2, padding 1, 7x6 image (floor sizes), 3 channels in": Conv(
-        2, 3, (7, 6), (3, 3), stride=2, padding=1
-    ),
-    "dilation 2, padding 2, 9x8 image": Conv(2, 1, (9, 8), (3, 3), padding=2, dilation=2),
-    "per-axis stride (2, 1), padding (1, 2), dilation (1, 2)": Conv(
-        2, 2, (7, 10), (2, 3), stride=(2, 1), padding=(1, 2), dilation=(1, 2)
-    ),
-    "circular, stride 2, dilation (2, 1), padding beyond the image": Conv(
-        2, 2, (6, 7), (3, 2), stride=2, padding=(3, 1), dilation=(2, 1), padding_mode="circular"
-    ),
-}
-ZERO_WEIGHTS = Conv(2, 2, (6, 5), (3, 3), padding=3)
-TORUS = Conv(1, 1, (2, 2), (3, 3), padding=1, padding_mode="circular")
-LARGE = Conv(1, 1, (128, 128), (3, 3), padding=1)
+COALESCED = Property("coalesced", _check_coalesced)
 
 
 def matrix_cases(rng: CaseRng) -> list[Case]:
-    cases = [
-        _matrix_case(
-            "slide golden: 2x2 kernel on a 3x3 image",
-            Conv(1, 1, (3, 3), (2, 2)),
-            rng.normal(1, 1, 2, 2),
-            rng.normal(9),
-            torch.float64,
-            (Property("slide golden matrix", _check_golden_a),),
-        ),
-        _matrix_case(
-            "slide golden: 3x3 kernel (with zeros) on a 5x5 image",
-            Conv(1, 1, (5, 5), (3, 3)),
-            torch.tensor(SLIDE_KERNEL, dtype=torch.float64)[None, None],
-            torch.tensor(SLIDE_IMAGE, dtype=torch.float64),
-            torch.float64,
-            (Property("slide golden output", _check_golden_b),),
-        ),
-    ]
-    for label, conv in MATRIX_CONVS.items():
-        weight, x = _random_weight(rng, conv), _random_image(rng, conv)
-        cases += in_dtypes(lambda d, c=conv, w=weight, v=x, n=label: _matrix_case(n, c, w, v, d))
-    zero_weight = _random_weight(rng, ZERO_WEIGHTS)
+    def case(label, weight, in_hw, group="values", x=None, dtypes=BOTH, golden=(), **conv):
+        weight = rng.normal(*weight) if isinstance(weight, tuple) else weight
+        x = rng.normal(weight.shape[1], *in_hw) if x is None else x
+        inputs = {"weight": weight, "in_hw": in_hw, **conv, "x": x.reshape(-1)}
+        large = group == "sparsity"  # observed without densifying
+        grad = () if large else ("weight",)
+        inputs.update({"large": True} if large else {})
+        properties = (*golden, NNZ_FORMULA, COALESCED)
+        return Case(
+            label, inputs, group, dtypes, tolerance="conv", grad=grad, properties=properties
+        )
+
+    zero_weight = rng.normal(2, 2, 3, 3)
     zero_weight[:, :, 1, :] = 0.0  # a whole kernel row: pattern-from-values drops whole taps
     zero_weight[0, 1] = 0.0  # and a whole (out, in) channel pair
-    zero_x = _random_image(rng, ZERO_WEIGHTS)
-    cases += in_dtypes(
-        lambda d: _matrix_case(
+    slide = torch.tensor(SLIDE_KERNEL, dtype=torch.float64)[None, None]
+    slide_image = torch.tensor(SLIDE_IMAGE, dtype=torch.float64)
+    golden_matrix = Property("slide golden matrix", _check_golden_matrix)
+    golden_product = Property("slide golden output", _check_golden_product)
+    float64, edge = (torch.float64,), "edge cases"
+    return [
+        case(
+            "slide golden: 2x2 kernel on a 3x3 image",
+            (1, 1, 2, 2),
+            (3, 3),
+            dtypes=float64,
+            golden=(golden_matrix,),
+        ),
+        case(
+            "slide golden: 3x3 kernel (with zeros) on a 5x5 image",
+            slide,
+            (5, 5),
+            x=slide_image,
+            dtypes=float64,
+            golden=(golden_product,),
+        ),
+        case(
+            "stride 2, padding 1, 7x6 image (floor sizes), 3 channels in",
+            (2, 3, 3, 3),
+            (7, 6),
+            stride=2,
+            padding=1,
+        ),
+        case("dilation 2, padding 2, 9x8 image", (2, 1, 3, 3), (9, 8), padding=2, dilation=2),
+        case(
+            "per-axis stride (2, 1), padding (1, 2), dilation (1, 2)",
+            (2, 2, 2, 3),
+            (7, 10),
+            stride=(2, 1),
+            padding=(1, 2),
+            dilation=(1, 2),
+        ),
+        case(
+            "circular, stride 2, dilation (2, 1), padding (3, 1)",
+            (2, 2, 3, 2),
+            (6, 7),
+            stride=2,
+            padding=(3, 1),
+            dilation=(2, 1),
+            padding_mode="circular",
+        ),
+        case(
             "zero weights stay structural, padding 3 (rows without taps)",
-            ZERO_WEIGHTS,
             zero_weight,
-            zero_x,
-            d,
-        )
-    )
-    torus_weight, torus_x = _random_weight(rng, TORUS), _random_image(rng, TORUS)
-    cases += in_dtypes(
-        lambda d: _matrix_case(
+            (6, 5),
+            edge,
+            padding=3,
+        ),
+        case(
             "circular, 3x3 kernel on a 2x2 torus (wrapped taps merge, nnz 16)",
-            TORUS,
-            torus_weight,
-            torus_x,
-            d,
-        )
-    )
-    cases.append(
-        _matrix_case(
+            (1, 1, 3, 3),
+            (2, 2),
+            edge,
+            padding=1,
+            padding_mode="circular",
+        ),
+        case(
+            "circular padding 5 on a 3x4 image (wraps more than once)",
+            (2, 1, 3, 3),
+            (3, 4),
+            edge,
+            padding=5,
+            padding_mode="circular",
+        ),
+        case(
             "large 128x128 image, 3x3 kernel: sparse, never dense",
-            LARGE,
-            _random_weight(rng, LARGE),
-            _random_image(rng, LARGE),
-            torch.float32,
-            weight_share=2.0,
-            large=True,
-        )
-    )
-    return cases
+            (1, 1, 3, 3),
+            (128, 128),
+            "sparsity",
+            dtypes=(torch.float32,),
+            padding=1,
+        ),
+    ]
 
 
-# ----------------------------------------------------------------------------------------- matrix hints
-def _case_inputs(case: Case) -> dict[str, Any]:
-    return {**case.args, **case.kwargs}
+# ------------------------------------------------------------------------------ shared hint helpers
+def _by_hand_padding(evidence: Evidence, image: torch.Tensor, mode: str, bias=None):
+    """The reference convolution of ``image`` with the zero padding done wrongly by hand:
+    ``"replicate"`` (taps clamped onto the border) or ``"end"`` (all 2P after the image, the window
+    not shifted by -P). None where the case has no zero padding."""
+    inputs = evidence.case.inputs
+    pad_h, pad_w = _pair(inputs.get("padding", 0))
+    if _circular(inputs) or (pad_h, pad_w) == (0, 0):
+        return None
+    if mode == "replicate":
+        image = F.pad(image, (pad_w, pad_w, pad_h, pad_h), mode="replicate")
+    else:
+        image = F.pad(image, (0, 2 * pad_w, 0, 2 * pad_h))
+    kwargs = _conv_kwargs(inputs, padding=0)
+    return REF_CONV(image, evidence.seen("weight"), bias, **kwargs)
 
 
-def _conv_kwargs(inputs: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    kwargs = {name: inputs[name] for name in CONV_ARGS if name in inputs}
-    kwargs.update(changes)
-    return kwargs
+# ------------------------------------------------------------------------------------- matrix hints
+def _reference_matrix(evidence: Evidence, weight=None, **changes: Any) -> torch.Tensor | None:
+    """The reference's matrix for the case's inputs changed as asked (None for the large case)."""
+    inputs = evidence.case.inputs
+    if inputs.get("large", False):
+        return None
+    weight = evidence.seen("weight") if weight is None else weight
+    return REF_MATRIX(weight, inputs["in_hw"], **_conv_kwargs(inputs, **changes))
 
 
-def _matrix_oracle_product(case: Case, weight=None, image=None, **changes) -> torch.Tensor:
-    """What ``M @ x`` would be for a modified convolution (flipped kernel, other padding...)."""
-    inputs = _case_inputs(case)
-    geometry = _geometry(inputs)
-    weight = inputs["weight"] if weight is None else weight
-    image = inputs["x"].reshape(1, geometry["c_in"], *geometry["in_hw"]) if image is None else image
-    return _oracle(image, weight, None, **_conv_kwargs(inputs, **changes)).reshape(-1)
+def _mistaken_matrix(mistake):
+    """A variant for ``explained_by``: the densified matrix ``mistake(evidence, right)`` makes,
+    paired with the right one (property checks carry no reference observations)."""
+
+    def variant(evidence: Evidence):
+        right = _reference_matrix(evidence)
+        if right is None:
+            return None
+        right = right.to_dense()
+        wrong = mistake(evidence, right)
+        return None if wrong is None else (wrong, right)
+
+    return variant
 
 
-def _student_matrix_shape(student) -> tuple[int, ...] | None:
-    if "matrix" in student and student["matrix"].shape is not None:
-        return tuple(student["matrix"].shape)
-    shape = _data(student, "shape")
-    return None if shape is None else tuple(int(n) for n in shape.tolist())
+def _circular_as_zeros(evidence: Evidence, right: torch.Tensor) -> torch.Tensor | None:
+    if not _circular(evidence.case.inputs):
+        return None
+    return _reference_matrix(evidence, padding_mode="zeros").to_dense()
 
 
-def _is_dense(student, reference, case) -> bool:
-    return any(
-        key.startswith("matrix") and student[key].layout == "strided"
-        for key in student
-        if student[key].kind == "tensor"
-    )
+def _flipped(evidence: Evidence, right: torch.Tensor) -> torch.Tensor:
+    return _reference_matrix(evidence, weight=evidence.seen("weight").flip(-2, -1)).to_dense()
 
 
-def _dilation_left_out_of_size(student, reference, case) -> bool:
-    geometry = _geometry(_case_inputs(case))
-    shape = _student_matrix_shape(student)
-    without = [_out_size(size, k, s, p, 1) for size, k, s, p, _ in geometry["axes"]]
-    rows = geometry["c_out"] * without[0] * without[1]
-    correct = geometry["c_out"] * geometry["out_hw"][0] * geometry["out_hw"][1]
-    return shape is not None and rows != correct and shape[0] == rows
+def _padded_by_hand(mode: str):
+    """The matrix of the convolution with the padding done by hand (``_by_hand_padding``): its
+    columns are the convolutions of the basis images."""
+
+    def mistake(evidence: Evidence, right: torch.Tensor) -> torch.Tensor | None:
+        pixels = right.shape[1]
+        c_in, in_hw = evidence.case.inputs["weight"].shape[1], evidence.case.inputs["in_hw"]
+        basis = torch.eye(pixels, dtype=torch.float64).reshape(pixels, c_in, *in_hw)
+        columns = _by_hand_padding(evidence, basis, mode)
+        return None if columns is None else columns.reshape(pixels, -1).T
+
+    return mistake
 
 
-def _wrong_shape(student, reference, case) -> bool:
-    geometry = _geometry(_case_inputs(case))
-    rows = geometry["c_out"] * geometry["out_hw"][0] * geometry["out_hw"][1]
-    columns = geometry["c_in"] * geometry["in_hw"][0] * geometry["in_hw"][1]
-    shape = _student_matrix_shape(student)
-    return shape is not None and shape != (rows, columns)
+def _rows_swapped(evidence: Evidence, right: torch.Tensor) -> torch.Tensor:
+    """Rows in (W_out, H_out) order: row (mu*W_out + j)*H_out + i."""
+    c_out = evidence.case.inputs["weight"].shape[0]
+    order = torch.arange(right.shape[0]).reshape(c_out, *_out_hw(evidence.case.inputs))
+    return right[order.transpose(1, 2).reshape(-1)]
 
 
-def _not_coalesced(student, reference, case) -> bool:
-    return not bool(_data(student, "coalesced"))
+def _channel_last(evidence: Evidence, right: torch.Tensor) -> torch.Tensor:
+    """Columns channel-last: column (r*W + c)*C_in + nu."""
+    c_in, in_hw = evidence.case.inputs["weight"].shape[1], evidence.case.inputs["in_hw"]
+    order = torch.arange(right.shape[1]).reshape(c_in, *in_hw)
+    return right[:, order.permute(1, 2, 0).reshape(-1)]
 
 
-def _fewer_entries_with_zero_weights(student, reference, case) -> bool:
-    fewer = int(_data(student, "nnz")) < int(_data(reference, "nnz"))
-    return fewer and bool((case.args["weight"] == 0).any())
+def _nonzero_count(evidence: Evidence):
+    """nnz if the entries whose weight is 0 were dropped (a pattern taken from the values)."""
+    right = _reference_matrix(evidence)
+    return None if right is None else ((right.values() != 0).sum(), right._nnz())
 
 
-def _circular_duplicates(student, reference, case) -> bool:
-    more = int(_data(student, "nnz")) > int(_data(reference, "nnz"))
-    return more and _geometry(_case_inputs(case))["circular"]
+def _student_shape(evidence: Evidence) -> tuple[int, ...] | None:
+    """The shape of the student's matrix, when that is what failed (the large case observes it)."""
+    if evidence.stage == "shape" and evidence.key == "matrix":
+        return tuple(evidence.student["matrix"].shape)
+    shape = evidence.student_value("shape")
+    if evidence.stage != "values" or evidence.key != "shape" or shape is None or shape.dim() != 1:
+        return None
+    return tuple(int(n) for n in shape.tolist())
 
 
-def _matrix_product_matches(**changes):
-    """Hint test: the student's ``M @ x`` is that of the convolution changed by ``changes``."""
-
-    def applies(student, reference, case) -> bool:
-        inputs = _case_inputs(case)
-        if changes.get("padding_mode") == "circular" or _geometry(inputs)["circular"]:
-            return False
-        if _pair(inputs.get("padding", 0)) == (0, 0):
-            return False
-        mistake = _matrix_oracle_product(case, **changes)
-        return _explains(_data(student, "M @ x"), mistake, _data(reference, "M @ x"))
-
-    return applies
+def _right_shape(evidence: Evidence, **changes: Any) -> tuple[int, int]:
+    inputs = evidence.case.inputs
+    c_out, c_in = inputs["weight"].shape[:2]
+    h_out, w_out = _out_hw(inputs, **changes)
+    return c_out * h_out * w_out, c_in * inputs["in_hw"][0] * inputs["in_hw"][1]
 
 
-def _circular_as_zeros(student, reference, case) -> bool:
-    if not _geometry(_case_inputs(case))["circular"]:
+def _shape_without_dilation(evidence: Evidence) -> bool:
+    without = _right_shape(evidence, dilation=1)
+    return _student_shape(evidence) == without != _right_shape(evidence)
+
+
+def _wrong_shape(evidence: Evidence) -> bool:
+    return _student_shape(evidence) not in (None, _right_shape(evidence))
+
+
+def _dense_layout(evidence: Evidence) -> bool:
+    item = evidence.student.get(evidence.key)
+    return evidence.stage == "layout" and item is not None and item.layout == "strided"
+
+
+def _only_merged_entries_differ(evidence: Evidence) -> bool:
+    """Circular: right wherever at most one tap reaches an entry, wrong where several merge."""
+    yours, right = evidence.student_value("matrix"), _reference_matrix(evidence)
+    if not _circular(evidence.case.inputs) or yours is None or right is None:
         return False
-    mistake = _matrix_oracle_product(case, padding_mode="zeros")
-    return _explains(_data(student, "M @ x"), mistake, _data(reference, "M @ x"))
-
-
-def _flipped_matrix(student, reference, case) -> bool:
-    flipped = case.args["weight"].flip(-2, -1)
-    mistake = _matrix_oracle_product(case, weight=flipped)
-    return _explains(_data(student, "M @ x"), mistake, _data(reference, "M @ x"))
-
-
-def _rows_swapped(student, reference, case) -> bool:
-    geometry = _geometry(_case_inputs(case))
-    h_out, w_out = geometry["out_hw"]
-    product = _data(student, "M @ x")
-    if product is None or product.numel() != geometry["c_out"] * h_out * w_out or h_out == 1:
+    if yours.shape != right.shape:
         return False
-    unswapped = product.reshape(geometry["c_out"], w_out, h_out).transpose(1, 2).reshape(-1)
-    return _explains(unswapped, _data(reference, "M @ x"), product)
+    right = right.to_dense()
+    taps = _reference_matrix(evidence, weight=torch.ones_like(evidence.seen("weight"))).to_dense()
+    single = taps <= 1
+    return near(yours[single], right[single]) and not near(yours, right)
 
 
-def _channel_last_columns(student, reference, case) -> bool:
-    inputs = _case_inputs(case)
-    geometry = _geometry(inputs)
-    if geometry["c_in"] == 1:
+def _wrapped_once(evidence: Evidence) -> bool:
+    """Raised on an index outside the matrix where the circular padding exceeds the image."""
+    inputs = evidence.case.inputs
+    beyond = any(padding > size for size, _, _, padding, _ in _axes(inputs))
+    invalid = "negative index" in evidence.raised or "inconsistent with indices" in evidence.raised
+    return evidence.stage == "raised" and _circular(inputs) and beyond and invalid
+
+
+def _explicit_zeros(evidence: Evidence) -> bool:
+    """Right values, more entries: zeros stored where no tap reads the image."""
+    yours, right = evidence.student_value("nnz"), evidence.reference_value("nnz")
+    if evidence.key != "nnz" or yours is None or right is None:
         return False
-    image = inputs["x"].reshape(*geometry["in_hw"], geometry["c_in"]).permute(2, 0, 1)[None]
-    mistake = _matrix_oracle_product(case, image=image)
-    return _explains(_data(student, "M @ x"), mistake, _data(reference, "M @ x"))
-
-
-def _wrapped_taps_not_summed(student, reference, case) -> bool:
-    """Circular case with taps that wrap onto one pixel: the entries are right, the sums not."""
-    inputs = _case_inputs(case)
-    if not _geometry(inputs)["circular"] or _nnz_formula(inputs) == _tap_count(inputs):
-        return False
-    same_nnz = int(_data(student, "nnz")) == int(_data(reference, "nnz"))
-    return same_nnz and _product_differs(student, reference, case)
-
-
-def _tap_count(inputs: dict[str, Any]) -> int:
-    """Taps in all: the nnz there would be if no two taps of an output pixel met."""
-    geometry = _geometry(inputs)
-    count = geometry["c_out"] * geometry["c_in"]
-    for size, kernel, stride, padding, dilation in geometry["axes"]:
-        count *= kernel * _out_size(size, kernel, stride, padding, dilation)
-    return count
-
-
-def _product_differs(student, reference, case) -> bool:
-    product = _data(student, "M @ x")
-    return product is not None and not _similar(product, _data(reference, "M @ x"))
-
-
-def _padding_entries_stored(student, reference, case) -> bool:
-    more = int(_data(student, "nnz")) > int(_data(reference, "nnz"))
-    return more and not _geometry(_case_inputs(case))["circular"]
+    same_values = near(evidence.student_value("matrix"), evidence.reference_value("matrix"))
+    return same_values and float(yours.sum()) > float(right.sum())
 
 
 MATRIX_HINTS = (
     Hint(
         "M must be a sparse tensor (torch.sparse_coo_tensor(indices, values, size)); never build "
         "the dense matrix (16384 x 16384 for a 128x128 image)",
-        _is_dense,
+        _dense_layout,
     ),
-    Hint(f"the dilation enters the output size: {SIZE_HINT}", _dilation_left_out_of_size),
+    Hint(f"the dilation enters the output size: {SIZE_HINT}", _shape_without_dilation),
     Hint(f"M has shape (C_out*H_out*W_out, C_in*H*W) with {SIZE_HINT}", _wrong_shape),
-    Hint(
-        "return M.coalesce(): a COO matrix must be coalesced (sorted indices, no duplicates)",
-        _not_coalesced,
-    ),
     Hint(
         "entries whose weight is 0 disappeared: take the sparsity pattern from the index "
         f"arithmetic, never from the values (nnz = {NNZ_ZEROS})",
-        _fewer_entries_with_zero_weights,
+        explained_by(_nonzero_count, "nnz"),
     ),
-    Hint(
-        "taps that wrap onto the same input pixel must be merged into one entry holding the sum "
-        f"of their weights (coalesce sums duplicates); nnz = {NNZ_CIRCULAR}",
-        _circular_duplicates,
-    ),
-    Hint(
-        "padding_mode='circular' wraps the indices (r mod H, c mod W) instead of dropping the "
-        "taps outside the image",
-        _circular_as_zeros,
-    ),
-    Hint(
-        "taps in the zero padding read the border pixel (clamped index): omit them instead, the "
-        "padding contributes nothing",
-        _matrix_product_matches(padding_mode="replicate"),
-    ),
-    Hint(
-        "the padding shifts the window: r = i*S - P + m*D (the padding offset P is missing)",
-        _matrix_product_matches(padding_mode="end"),
-    ),
-    Hint(
-        "the kernel is flipped: PyTorch's conv2d is a cross-correlation, tap (m, n) reads "
-        "x[i*S - P + m*D, j*S - P + n*D]",
-        _flipped_matrix,
-    ),
+    Hint(CIRCULAR_HINT, explained_by(_mistaken_matrix(_circular_as_zeros), "matrix")),
+    Hint(CLAMP_HINT, explained_by(_mistaken_matrix(_padded_by_hand("replicate")), "matrix")),
+    Hint(OFFSET_HINT, explained_by(_mistaken_matrix(_padded_by_hand("end")), "matrix")),
+    Hint(FLIP_HINT, explained_by(_mistaken_matrix(_flipped), "matrix")),
     Hint(
         "the rows are in (W_out, H_out) order: row index (mu*H_out + i)*W_out + j",
-        _rows_swapped,
+        explained_by(_mistaken_matrix(_rows_swapped), "matrix"),
     ),
     Hint(
         "the columns are channel-last: column index (nu*H + r)*W + c, as x.reshape(-1) flattens "
         "(C_in, H, W) in C order",
-        _channel_last_columns,
+        explained_by(_mistaken_matrix(_channel_last), "matrix"),
     ),
     Hint(
         "taps that wrap onto the same input pixel must add their weights into one entry, not "
         "overwrite each other",
-        _wrapped_taps_not_summed,
+        _only_merged_entries_differ,
     ),
     Hint(
-        f"padding taps must be omitted (no entry at all, not an explicit 0): nnz = {NNZ_ZEROS}",
-        _padding_entries_stored,
+        "the circular padding may exceed the image (taps more than H outside): wrap with "
+        "r % H, which is never negative, not by adding H once",
+        _wrapped_once,
     ),
-    Hint(INDEX_HINT, _product_differs),
+    Hint(
+        f"padding taps get no entry at all (not an explicit 0): nnz = {NNZ_ZEROS}",
+        _explicit_zeros,
+    ),
+    Hint(
+        "row (mu*H_out + i)*W_out + j reads column (nu*H + r)*W + c with r = i*S - P + m*D, "
+        "c = j*S - P + n*D, weight[mu, nu, m, n]",
+        all_of(at_stage("values"), failed_on("matrix", "M @ x", LARGE_KEY)),
+    ),
 )
 
 
-# ----------------------------------------------------------------------------------------- convolution
-def conv_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-    """``out = conv2d_via_matrix(x, weight, bias, **conv args)`` and its vector-Jacobian products.
+# -------------------------------------------------------------------------------------- convolution
+def _dense_output(value: Any, what: str) -> None:
+    if type(value) is torch.Tensor and value.layout != torch.strided:
+        layout = str(value.layout).removeprefix("torch.")
+        raise ValueError(f"{what} is a {layout} tensor: return an ordinary (strided) tensor")
 
-    Cases with a ``shift`` also observe the convolution of the rolled image (curriculum 2.4).
-    """
+
+def conv_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
+    """``out = conv2d_via_matrix(x, weight, bias, **conv args)`` and its vector-Jacobian products;
+    cases with a ``shift`` also observe the convolution of the rolled image (curriculum 2.4)."""
     for name in ctx.grad:
         inputs[name].requires_grad_(True)
-    x, weight, bias = inputs["x"], inputs["weight"], inputs.get("bias")
-    kwargs = {name: inputs[name] for name in CONV_ARGS if name in inputs}
+    x, weight, bias = inputs["x"], inputs["weight"], inputs["bias"]
+    kwargs = _conv_kwargs(inputs)
     out = ctx.call(impl, x, weight, bias, **kwargs)
+    _dense_output(out, "the output")
     observed = {"out": out}
-    shift = inputs.get("shift")
-    if shift is not None:
-        rolled = torch.roll(x.detach(), shifts=tuple(shift), dims=(-2, -1))
+    if "shift" in inputs:
+        rolled = torch.roll(x.detach(), shifts=tuple(inputs["shift"]), dims=(-2, -1))
         detached = None if bias is None else bias.detach()
         observed["conv(roll(x))"] = ctx.call(impl, rolled, weight.detach(), detached, **kwargs)
+        _dense_output(observed["conv(roll(x))"], "conv(roll(x))")
     observed.update(vjp(out, {name: inputs[name] for name in ctx.grad}, ctx))
     return observed
 
 
 def _check_equivariance(observed, case: Case) -> str | None:
-    out, shifted = _data(observed, "out"), _data(observed, "conv(roll(x))")
-    if out is None or shifted is None or out.shape != shifted.shape:
-        return "conv(roll(x)) and conv(x) do not have the same shape"
-    rolled = torch.roll(out.double(), shifts=tuple(case.args["shift"]), dims=(-2, -1))
-    error = float((rolled - shifted.double()).abs().max())
-    allowed = (1e-12 if case.dtype == torch.float64 else 1e-5) * max(float(rolled.abs().max()), 1)
-    if error > allowed:
+    shape = (case.inputs["x"].shape[0], case.inputs["weight"].shape[0], *_out_hw(case.inputs))
+    out = observed_array(observed, "out", shape)
+    shifted = observed_array(observed, "conv(roll(x))", shape)
+    rolled = torch.roll(out, shifts=tuple(case.inputs["shift"]), dims=(-2, -1))
+    tolerance = tolerance_for("conv", str(case.dtype).removeprefix("torch."), case.device)
+    error = float((rolled - shifted).abs().max()) if out.numel() else 0.0
+    if not error <= tolerance.atol * max(float(rolled.abs().max()), 1.0):
         return (
             f"conv(roll(x)) differs from roll(conv(x)) by {error:.2e}: with circular padding "
             "and stride 1 the convolution commutes with shifts"
@@ -639,194 +611,179 @@ def _check_equivariance(observed, case: Case) -> str | None:
 
 
 def _check_golden_output(observed, case: Case) -> str | None:
-    out = _data(observed, "out")
-    expected = torch.tensor(SLIDE_OUTPUT, dtype=torch.float64)[None, None]
-    if out is None or not torch.equal(out.double(), expected):
-        got = None if out is None else out.double().squeeze().tolist()
-        return f"the output is {got}, the slide has {SLIDE_OUTPUT}"
+    out = observed_array(observed, "out", (1, 1, 3, 3))
+    if not torch.equal(out, torch.tensor(SLIDE_OUTPUT, dtype=torch.float64)[None, None]):
+        return f"the output is {out.squeeze().tolist()}, the slide has {SLIDE_OUTPUT}"
     return None
 
 
-def _conv_case(
-    label: str,
-    conv: Conv,
-    rng: CaseRng,
-    batch: int = 2,
-    bias: bool = True,
-    shift: tuple[int, int] | None = None,
-) -> list[Case]:
-    args = {
-        "x": _random_image(rng, conv, batch),
-        "weight": _random_weight(rng, conv),
-        "bias": rng.normal(conv.c_out) if bias else None,
-        **conv.kwargs(),
-    }
-    properties = ()
-    if shift is not None:
-        args["shift"] = shift
-        properties = (Property("translation equivariance", _check_equivariance),)
-    grad = ("x", "weight", "bias") if bias else ("x", "weight")
-    return in_dtypes(
-        lambda d: Case(
-            label,
-            args,
-            dtype=d,
-            tolerance="conv",
-            grad=grad,
-            properties=properties,
-        )
-    )
-
-
 def conv_cases(rng: CaseRng) -> list[Case]:
+    def case(label, c_out, c_in, in_hw, kernel, group="values", batch=2, bias=True, **conv):
+        inputs = {
+            "x": rng.normal(batch, c_in, *in_hw),
+            "weight": rng.normal(c_out, c_in, *kernel),
+            "bias": rng.normal(c_out) if bias else None,
+            **conv,
+        }
+        properties = ()
+        if "shift" in conv:
+            properties = (Property("translation equivariance", _check_equivariance),)
+        grad = ("x", "weight", "bias") if bias else ("x", "weight")
+        return Case(label, inputs, group, BOTH, tolerance="conv", grad=grad, properties=properties)
+
     golden = {
         "x": torch.tensor(SLIDE_IMAGE, dtype=torch.float64)[None, None],
         "weight": torch.tensor(SLIDE_KERNEL, dtype=torch.float64)[None, None],
         "bias": None,
     }
-    cases = [
+    return [
         Case(
             "slide golden: 3x3 kernel on a 5x5 image",
             golden,
             tolerance="conv",
             grad=("x", "weight"),
             properties=(Property("slide golden output", _check_golden_output),),
-        )
+        ),
+        case(
+            "stride 2, padding 1, 7x6 image (floor sizes), batch 3",
+            *(3, 2, (7, 6), (3, 3)),
+            batch=3,
+            stride=2,
+            padding=1,
+        ),
+        case(
+            "dilation and per-axis arguments",
+            *(2, 2, (9, 10), (3, 2)),
+            stride=(1, 2),
+            padding=(2, 1),
+            dilation=(2, 1),
+        ),
+        case(
+            "circular, 3 channels in, stride 2",
+            *(2, 3, (6, 7), (3, 3)),
+            stride=2,
+            padding=1,
+            padding_mode="circular",
+        ),
+        case("bias None", *(2, 3, (5, 6), (3, 3)), bias=False, padding=1),
+        case(
+            "circular: conv(roll(x)) == roll(conv(x))",
+            *(2, 2, (6, 5), (3, 3)),
+            padding=1,
+            padding_mode="circular",
+            shift=(2, -1),
+        ),
+        case(
+            "circular, 5x5 kernel on a 2x3 torus",
+            *(2, 1, (2, 3), (5, 5), "edge cases"),
+            padding=2,
+            padding_mode="circular",
+        ),
     ]
-    cases += _conv_case(
-        "stride 2, padding 1, 7x6 image (floor sizes), batch 3",
-        Conv(3, 2, (7, 6), (3, 3), stride=2, padding=1),
-        rng,
-        batch=3,
-    )
-    cases += _conv_case(
-        "dilation and per-axis arguments",
-        Conv(2, 2, (9, 10), (3, 2), stride=(1, 2), padding=(2, 1), dilation=(2, 1)),
-        rng,
-    )
-    cases += _conv_case(
-        "circular, 3 channels in, stride 2",
-        Conv(2, 3, (6, 7), (3, 3), stride=2, padding=1, padding_mode="circular"),
-        rng,
-    )
-    cases += _conv_case(
-        "circular, 5x5 kernel on a 2x3 torus",
-        Conv(2, 1, (2, 3), (5, 5), padding=2, padding_mode="circular"),
-        rng,
-    )
-    cases += _conv_case(
-        "bias None", Conv(2, 3, (5, 6), (3, 3), padding=1), rng, batch=2, bias=False
-    )
-    cases += _conv_case(
-        "circular: conv(roll(x)) == roll(conv(x))",
-        Conv(2, 2, (6, 5), (3, 3), padding=1, padding_mode="circular"),
-        rng,
-        shift=(2, -1),
-    )
-    return cases
 
 
-# ----------------------------------------------------------------------------------------- conv hints
-def _conv_oracle_output(case: Case, weight=None, x=None, **changes) -> torch.Tensor:
-    inputs = _case_inputs(case)
-    weight = inputs["weight"] if weight is None else weight
-    x = inputs["x"] if x is None else x
-    return _oracle(x, weight, inputs.get("bias"), **_conv_kwargs(inputs, **changes))
+# --------------------------------------------------------------------------------------- conv hints
+def _conv_variant(evidence: Evidence, x=None, weight=None, **changes) -> torch.Tensor:
+    """The reference output for the case's inputs changed as asked."""
+    x = evidence.seen("x") if x is None else x
+    weight = evidence.seen("weight") if weight is None else weight
+    bias = evidence.seen("bias")
+    return REF_CONV(x, weight, bias, **_conv_kwargs(evidence.case.inputs, **changes))
 
 
-def _output_matches(**changes):
-    def applies(student, reference, case) -> bool:
-        inputs = _case_inputs(case)
-        circular = _geometry(inputs)["circular"]
-        if circular and changes.get("padding_mode") != "zeros":
-            return False
-        if not circular and (
-            changes.get("padding_mode") == "zeros" or _pair(inputs.get("padding", 0)) == (0, 0)
-        ):
-            return False
-        mistake = _conv_oracle_output(case, **changes)
-        return _explains(_data(student, "out"), mistake, _data(reference, "out"))
+def _mistaken_output(mistake):
+    """A variant for ``explained_by``: the output ``mistake(evidence)`` makes, paired with the right
+    one (property checks carry no reference observations)."""
 
-    return applies
+    def variant(evidence: Evidence):
+        wrong = mistake(evidence)
+        return None if wrong is None else (wrong, _conv_variant(evidence))
+
+    return variant
 
 
-def _flipped_output(student, reference, case) -> bool:
-    flipped = case.args["weight"].flip(-2, -1)
-    mistake = _conv_oracle_output(case, weight=flipped)
-    return _explains(_data(student, "out"), mistake, _data(reference, "out"))
-
-
-def _output_rows_swapped(student, reference, case) -> bool:
-    out, expected = _data(student, "out"), _data(reference, "out")
-    if out is None or expected is None or out.shape != expected.shape or out.shape[-2] == 1:
+def _output_without_dilation(evidence: Evidence) -> bool:
+    item = evidence.student.get("out")
+    if evidence.stage != "shape" or item is None or item.shape is None:
         return False
-    batch, channels, h_out, w_out = out.shape
-    unswapped = out.reshape(batch, channels, w_out, h_out).transpose(-1, -2)
-    return _explains(unswapped, expected, out)
+    without = _out_hw(evidence.case.inputs, dilation=1)
+    return tuple(item.shape[-2:]) == without != _out_hw(evidence.case.inputs)
 
 
-def _images_mixed(student, reference, case) -> bool:
-    x = case.args["x"]
-    if x.shape[0] == 1:
-        return False
-    mixed = x.reshape(-1, x.shape[0]).T.reshape(x.shape)
-    mistake = _conv_oracle_output(case, x=mixed)
-    return _explains(_data(student, "out"), mistake, _data(reference, "out"))
+def _circular_as_zeros_output(evidence: Evidence) -> torch.Tensor | None:
+    circular = _circular(evidence.case.inputs)
+    return _conv_variant(evidence, padding_mode="zeros") if circular else None
 
 
-def _bias_misplaced(student, reference, case) -> bool:
-    bias = case.args.get("bias")
-    out, expected = _data(student, "out"), _data(reference, "out")
-    if bias is None or out is None or out.shape != expected.shape:
-        return False
-    error = out.double() - expected.double()
-    scale = max(float(expected.abs().max()), 1.0)
-    same_for_every_image = bool(((error - error[:1]).abs() <= 1e-4 * scale).all())
-    return same_for_every_image and float(error.abs().max()) > 1e-4 * scale
+def _rows_swapped_output(evidence: Evidence) -> torch.Tensor:
+    right = _conv_variant(evidence)
+    return right.transpose(-1, -2).reshape(right.shape)
 
 
-def _output_size_without_dilation(student, reference, case) -> bool:
-    out = _data(student, "out")
-    geometry = _geometry(_case_inputs(case))
-    without = tuple(_out_size(size, k, s, p, 1) for size, k, s, p, _ in geometry["axes"])
-    return out is not None and without != geometry["out_hw"] and tuple(out.shape[-2:]) == without
+def _mixed_images(evidence: Evidence) -> torch.Tensor:
+    """``x.reshape(-1, B)`` read as one image per column: image b is x.flatten()[b::B]."""
+    x = evidence.seen("x")
+    return _conv_variant(evidence, x=x.reshape(-1, x.shape[0]).T.reshape(x.shape))
 
 
-def _output_differs(student, reference, case) -> bool:
-    out = _data(student, "out")
-    return out is not None and not _similar(out, _data(reference, "out"))
+def _image_independent_error(evidence: Evidence) -> torch.Tensor | None:
+    """The right output plus the error on the first image, for every image: only the bias (the
+    one term that does not depend on the image) can be wrong that way."""
+    yours, right = evidence.student_value("out"), evidence.reference_value("out")
+    if evidence.case.inputs["bias"] is None or yours is None or right is None:
+        return None
+    if yours.shape != right.shape or right.shape[0] < 2 or not bool(yours.isfinite().all()):
+        return None
+    return right + (yours - right)[:1]
 
 
 CONV_HINTS = (
-    Hint(f"the dilation enters the output size: {SIZE_HINT}", _output_size_without_dilation),
+    Hint(f"the dilation enters the output size: {SIZE_HINT}", _output_without_dilation),
     Hint(
-        "padding_mode='circular' wraps the indices (r mod H, c mod W) instead of dropping the "
-        "taps outside the image",
-        _output_matches(padding_mode="zeros"),
+        "bias may be None (its default): add it only when it is given",
+        all_of(raised("TypeError"), lambda evidence: evidence.case.inputs["bias"] is None),
+    ),
+    Hint(CIRCULAR_HINT, explained_by(_mistaken_output(_circular_as_zeros_output), "out")),
+    Hint(
+        CLAMP_HINT,
+        explained_by(
+            _mistaken_output(
+                lambda e: _by_hand_padding(e, e.seen("x"), "replicate", e.seen("bias"))
+            ),
+            "out",
+        ),
     ),
     Hint(
-        "taps in the zero padding read the border pixel (clamped index): omit them instead",
-        _output_matches(padding_mode="replicate"),
+        OFFSET_HINT,
+        explained_by(
+            _mistaken_output(lambda e: _by_hand_padding(e, e.seen("x"), "end", e.seen("bias"))),
+            "out",
+        ),
     ),
     Hint(
-        "the kernel is flipped: PyTorch's conv2d is a cross-correlation, tap (m, n) reads "
-        "x[i*S - P + m*D, j*S - P + n*D]",
-        _flipped_output,
+        FLIP_HINT,
+        explained_by(
+            _mistaken_output(lambda e: _conv_variant(e, weight=e.seen("weight").flip(-2, -1))),
+            "out",
+        ),
     ),
-    Hint("the output pixels are in (W_out, H_out) order", _output_rows_swapped),
+    Hint(
+        "the output pixels are in (W_out, H_out) order",
+        explained_by(_mistaken_output(_rows_swapped_output), "out"),
+    ),
     Hint(
         "x.reshape(-1, B) mixes the images: M acts on x.reshape(B, -1).T (one image per column)",
-        _images_mixed,
+        explained_by(_mistaken_output(_mixed_images), "out"),
     ),
     Hint(
         "the error is the same for every image, so the bias is added wrongly: out + "
         "bias[:, None, None] adds bias[mu] to every pixel of output channel mu",
-        _bias_misplaced,
+        explained_by(_image_independent_error, "out"),
     ),
     Hint(
         "out[b] = (M @ x[b].reshape(-1)).reshape(C_out, H_out, W_out) + bias[:, None, None] with "
         "M = conv2d_sparse_matrix(weight, (H, W), ...): check M first",
-        _output_differs,
+        all_of(at_stage("values"), failed_on("out")),
     ),
 )
 
@@ -838,7 +795,18 @@ EXERCISES = [
         points=3.0,
         cases=matrix_cases,
         probe=matrix_probe,
+        groups={
+            "values": 4.0,
+            "edge cases": 2.0,
+            "sparsity": 1.0,
+            "gradients": 1.5,
+            "properties": 1.5,
+        },
+        lesson="the matrix comes from index arithmetic alone: row (mu*H_out + i)*W_out + j reads "
+        "column (nu*H + r)*W + c with r = i*S - P + m*D (a cross-correlation: the kernel is not "
+        "flipped), one entry per structural nonzero, sparse and never dense",
         forbidden=FORBIDDEN,
+        forbidden_ops=FORBIDDEN_OPS,
         hints=MATRIX_HINTS,
     ),
     Exercise(
@@ -847,7 +815,11 @@ EXERCISES = [
         points=2.0,
         cases=conv_cases,
         probe=conv_probe,
+        groups={"values": 4.0, "edge cases": 1.0, "gradients": 2.0, "properties": 1.0},
+        lesson="M acts on one image per column, x.reshape(B, -1).T: x.reshape(-1, B) mixes the "
+        "images",
         forbidden=FORBIDDEN,
+        forbidden_ops=FORBIDDEN_OPS,
         hints=CONV_HINTS,
     ),
 ]

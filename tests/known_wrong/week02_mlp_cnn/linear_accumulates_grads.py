@@ -4,22 +4,18 @@ import numpy as np
 
 EXPECT = {
     "exercise": "week02_mlp_cnn.Linear",
-    "check": "backward twice overwrites grads",
-    "message": r"gradient w.r.t. W, second backward call: .*differ.*hint: backward must overwrite",
+    "check": "backward called twice, same gradients both times",
+    "message": r"gradient w\.r\.t\. W: a second backward call with the same delta changed it.*"
+    r"hint: backward must overwrite self\.grads",
 }
 
 
-class Linear:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.grads = [np.zeros_like(W), np.zeros_like(b)]
+def _backward(self, delta):
+    if self.grads is None:
+        self.grads = [np.zeros_like(self.W), np.zeros_like(self.b)]
+    self.grads[0] += self.x.T @ delta
+    self.grads[1] += delta.sum(axis=0)
+    return delta @ self.W.T
 
-    def forward(self, x):
-        self.x = x
-        return x @ self.W + self.b
 
-    def backward(self, delta):
-        self.grads[0] += self.x.T @ delta
-        self.grads[1] += delta.sum(axis=0)
-        return delta @ self.W.T
+Linear.backward = _backward  # noqa: F821 (the solution's class, defined above)

@@ -2,21 +2,7 @@
 
 EXPECT = {
     "exercise": "week02_mlp_cnn.Linear",
-    "check": "square W, 4 to 4 features",
-    "message": r"gradient w.r.t. x: \d+/24 entries differ.*hint: dL/dx = delta @ W\.T",
+    "check": "square W, 4 to 4 features, gradients",
+    "message": r"gradient w\.r\.t\. x: \d+/24 entries differ.*hint: dL/dx = delta @ W\.T",
+    "replace": {"        return delta @ self.W.T\n": "        return delta @ self.W\n"},
 }
-
-
-class Linear:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.grads = None
-
-    def forward(self, x):
-        self.x = x
-        return x @ self.W + self.b
-
-    def backward(self, delta):
-        self.grads = [self.x.T @ delta, delta.sum(axis=0)]
-        return delta @ self.W

@@ -1,26 +1,8 @@
 """Averages the loss but forgets the 1/B in the gradient."""
 
-import numpy as np
-
 EXPECT = {
     "exercise": "week02_mlp_cnn.mlp_loss_and_grads",
-    "check": "depth 3, batch of 4, soft targets",
-    "message": r"gradient w.r.t. W1: .*differ.*hint: the gradients are B times too large",
+    "check": "depth 3, batch of 4, soft targets, gradients",
+    "message": r"gradient w\.r\.t\. W1: .*differ.*hint: the gradients are B times too large",
+    "replace": {"np.full(self.batch_size, 1.0 / self.batch_size)": "np.ones(self.batch_size)"},
 }
-
-
-def mlp_loss_and_grads(params, x, y_onehot):
-    hs = [x]
-    for W, b in params[:-1]:
-        hs.append(np.tanh(hs[-1] @ W + b))
-    z = hs[-1] @ params[-1][0] + params[-1][1]
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = float(-(y_onehot * log_probs).sum(axis=1).mean())
-    delta = np.exp(log_probs) - y_onehot
-    grads = []
-    for k in range(len(params) - 1, -1, -1):
-        grads.append((hs[k].T @ delta, delta.sum(axis=0)))
-        if k:
-            delta = (delta @ params[k][0].T) * (1 - hs[k] ** 2)
-    return loss, grads[::-1]

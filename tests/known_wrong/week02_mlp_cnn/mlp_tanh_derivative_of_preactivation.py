@@ -1,28 +1,12 @@
 """Backpropagates through tanh with 1 - a**2 of the pre-activation a instead of the output."""
 
-import numpy as np
-
 EXPECT = {
     "exercise": "week02_mlp_cnn.mlp_loss_and_grads",
-    "check": "depth 2, batch of 6",
-    "message": r"gradient w.r.t. W1: .*differ.*hint: the last layer's gradients match but an earlier layer's do not",
+    "check": "depth 2, batch of 6, gradients",
+    "message": r"gradient w\.r\.t\. W1: .*differ.*hint: backpropagate through tanh with 1 - h\*\*2 of its output",
+    "lesson": True,
+    "replace": {
+        "        self.y = np.tanh(x)\n": "        self.a = x\n        self.y = np.tanh(x)\n",
+        "        return delta * (1.0 - self.y**2)\n": "        return delta * (1.0 - self.a**2)\n",
+    },
 }
-
-
-def mlp_loss_and_grads(params, x, y_onehot):
-    hs, pre = [x], [None]
-    for W, b in params[:-1]:
-        pre.append(hs[-1] @ W + b)
-        hs.append(np.tanh(pre[-1]))
-    z = hs[-1] @ params[-1][0] + params[-1][1]
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    batch = len(x)
-    loss = float(-(y_onehot * log_probs).sum() / batch)
-    delta = (np.exp(log_probs) - y_onehot) / batch
-    grads = []
-    for k in range(len(params) - 1, -1, -1):
-        grads.append((hs[k].T @ delta, delta.sum(axis=0)))
-        if k:
-            delta = (delta @ params[k][0].T) * (1 - pre[k] ** 2)
-    return loss, grads[::-1]

@@ -2,16 +2,11 @@
 
 EXPECT = {
     "exercise": "week02_mlp_cnn.ReLU",
-    "check": "random (4, 5)",
+    "check": "inputs left unmodified",
     "message": r"modified its input\(s\) x in place",
+    "replace": {
+        "        self.active = x > 0\n        return np.where(self.active, x, 0.0)\n": (
+            "        self.active = x > 0\n        x[~self.active] = 0.0\n        return x\n"
+        )
+    },
 }
-
-
-class ReLU:
-    def forward(self, x):
-        x[x < 0] = 0.0
-        self.x = x
-        return x
-
-    def backward(self, delta):
-        return delta * (self.x > 0)

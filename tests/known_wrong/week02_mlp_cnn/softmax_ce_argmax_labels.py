@@ -1,23 +1,13 @@
 """Turns the targets into labels with argmax: wrong for soft targets."""
 
-import numpy as np
-
 EXPECT = {
     "exercise": "week02_mlp_cnn.SoftmaxCrossEntropy",
     "check": "soft targets, B=5, C=3",
-    "message": r"output: .*differ.*hint: targets may be soft",
+    "message": r"output: \d+/5 entries differ.*hint: targets may be soft",
+    "replace": {
+        "        self.target = target_onehot\n        return -(target_onehot * log_probs).sum(axis=1)\n": (
+            "        self.target = np.eye(logits.shape[1])[target_onehot.argmax(axis=1)]\n"
+            "        return -(self.target * log_probs).sum(axis=1)\n"
+        )
+    },
 }
-
-
-class SoftmaxCrossEntropy:
-    def forward(self, logits, target_onehot):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        self.probs = np.exp(log_probs)
-        self.labels = target_onehot.argmax(axis=1)
-        return -log_probs[np.arange(len(logits)), self.labels]
-
-    def backward(self, delta):
-        grad = self.probs.copy()
-        grad[np.arange(len(grad)), self.labels] -= 1.0
-        return grad * delta[:, None]

@@ -1,18 +1,11 @@
 """Backward applies tanh to the stored output again: 1 - tanh(y)**2 with y = tanh(x)."""
 
-import numpy as np
-
 EXPECT = {
     "exercise": "week02_mlp_cnn.Tanh",
-    "check": "random (4, 5)",
-    "message": r"gradient w.r.t. x: .*differ.*hint: backward uses y = tanh\(x\) as stored in forward",
+    "check": "random (4, 5), gradients",
+    "message": r"gradient w\.r\.t\. x: .*differ.*hint: backward uses y = tanh\(x\) as stored in forward",
+    "lesson": True,
+    "replace": {
+        "        return delta * (1.0 - self.y**2)\n": "        return delta * (1.0 - np.tanh(self.y) ** 2)\n"
+    },
 }
-
-
-class Tanh:
-    def forward(self, x):
-        self.y = np.tanh(x)
-        return self.y
-
-    def backward(self, delta):
-        return delta * (1.0 - np.tanh(self.y) ** 2)

@@ -1,18 +1,11 @@
 """Backward uses 1 - x**2 of the input instead of 1 - tanh(x)**2."""
 
-import numpy as np
-
 EXPECT = {
     "exercise": "week02_mlp_cnn.Tanh",
-    "check": "single sample",
-    "message": r"gradient w.r.t. x: .*differ.*hint: the derivative is 1 - tanh\(x\)\*\*2, not 1 - x\*\*2",
+    "check": "single sample, gradients",
+    "message": r"gradient w\.r\.t\. x: .*differ.*hint: the derivative is 1 - tanh\(x\)\*\*2, not 1 - x\*\*2",
+    "replace": {
+        "        self.y = np.tanh(x)\n": "        self.x = x\n        self.y = np.tanh(x)\n",
+        "        return delta * (1.0 - self.y**2)\n": "        return delta * (1.0 - self.x**2)\n",
+    },
 }
-
-
-class Tanh:
-    def forward(self, x):
-        self.x = x
-        return np.tanh(x)
-
-    def backward(self, delta):
-        return delta * (1.0 - self.x**2)
