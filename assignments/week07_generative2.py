@@ -19,7 +19,7 @@
 #   x -> z. Both return the transformed tensor and the log-determinant of *their own* Jacobian,
 #   one value per sample.
 # - Randomness is always given to you as an argument (`noise`); never draw random numbers yourself.
-# - Outputs keep the dtype and device of the inputs; never modify an input in place.
+# - Outputs keep the dtype and device of the inputs; inputs are never modified in place.
 #
 # Check your work with `ml4p check week07`.
 
@@ -86,12 +86,18 @@ class AffineCoupling(nn.Module):
             the dtype and device of ``z``.
         Numerics:
             Masked coordinates (``mask`` True) must be passed through bit-exactly (``x[:, mask]``
-            equals ``z[:, mask]``). Gradients must reach the parameters of ``s_net`` and ``t_net``.
+            equals ``z[:, mask]``). ``logdet`` equals ``ln|det dx/dz|`` of the map z -> x (as an
+            autograd Jacobian would give it). What ``s_net`` returns on the passed-through
+            coordinates must not matter, even when it is huge (say 800): multiply by ``(1 - m)``
+            before ``exp``. When ``s_net`` and ``t_net`` return exact zeros, ``x`` is exactly ``z``
+            and ``logdet`` exactly 0. Gradients must reach ``z`` and the parameters of ``s_net`` and
+            ``t_net``, through both ``x`` and ``logdet``.
         Allowed: elementwise torch ops, ``exp``, ``sum``, calling ``self.s_net`` and ``self.t_net``.
         Forbidden: ``torch.autograd.functional.jacobian``, ``torch.func.jacrev``,
         ``torch.func.jacfwd``, ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``,
-        ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``: the log-determinant must come
-        from ``s``. Do not modify ``z`` in place.
+        ``torch.slogdet``, ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse`` (and the
+        ``Tensor`` methods ``slogdet``, ``det``, ``logdet``): the log-determinant must come from
+        ``s``. Inputs are never modified in place: do not modify ``z``.
         """
         raise NotImplementedError(
             "week07_generative2.AffineCoupling.forward: Map latent z to data x and return the log-determinant of dx/dz per sample."
@@ -112,13 +118,19 @@ class AffineCoupling(nn.Module):
             ``(z, logdet_inv)``: ``z`` of shape ``(B, D)`` and ``logdet_inv`` of shape ``(B,)``,
             both with the dtype and device of ``x``.
         Numerics:
-            ``inverse(forward(z)[0])[0]`` must reproduce ``z`` to round-off, also for large
-            log-scales (s around 20): undo the shift first, then multiply by ``exp(-s)``.
-            Masked coordinates must be passed through bit-exactly.
+            ``inverse`` is the exact inverse of ``forward``: ``inverse(forward(z)[0])[0]`` must
+            reproduce ``z`` to round-off, also with a small *relative* error for large
+            log-scales (s around 20): undo the shift first, then multiply by ``exp(-s)``. At
+            ``x = forward(z)[0]``, ``logdet + logdet_inv = 0``. Masked coordinates must be passed
+            through bit-exactly. When ``s_net`` and ``t_net`` return exact zeros, ``z`` is exactly
+            ``x`` and ``logdet_inv`` exactly 0. Gradients must reach ``x`` and the parameters of
+            ``s_net`` and ``t_net``.
         Allowed: elementwise torch ops, ``exp``, ``sum``, calling ``self.s_net`` and ``self.t_net``.
         Forbidden: ``torch.autograd.functional.jacobian``, ``torch.func.jacrev``,
         ``torch.func.jacfwd``, ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``,
-        ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse``. Do not modify ``x`` in place.
+        ``torch.slogdet``, ``torch.logdet``, ``torch.linalg.inv``, ``torch.inverse`` (and the
+        ``Tensor`` methods ``slogdet``, ``det``, ``logdet``). Inputs are never modified in place:
+        do not modify ``x``.
         """
         raise NotImplementedError(
             "week07_generative2.AffineCoupling.inverse: Map data x back to latent z and return the log-determinant of dz/dx per sample."
@@ -153,11 +165,14 @@ def dsm_loss(
         weighting "none":   loss = mean_b l_b
         weighting "sigma2": loss = mean_b sigma_b^2 * l_b
                                  (= mean_b 0.5 * ||sigma_b * score_b + noise_b||^2)
-    The regression target is the conditional score -noise/sigma (note the minus sign).
+    The regression target is the conditional score -noise/sigma (note the minus sign). With the
+    exact conditional score ``score_fn(x~, sigma_b) = -(x~ - x0) / sigma_b^2`` every residual
+    vanishes and the loss is 0.
     Args:
         score_fn: callable ``score_fn(x_tilde, sigma_b)`` returning a tensor shaped like
-            ``x_tilde``; ``sigma_b`` is ALWAYS passed as a ``(B,)`` tensor with the dtype and
-            device of ``x0``, also when ``sigma`` is a Python float.
+            ``x_tilde``; call it once, on the whole batch ``x_tilde`` of shape ``(B, ...)``.
+            ``sigma_b`` is ALWAYS passed as a ``(B,)`` tensor with the dtype and device of ``x0``,
+            also when ``sigma`` is a Python float.
         x0: clean data, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
             float64.
         sigma: noise level, a Python float (same for all samples) or a tensor of shape ``(B,)`` (one
@@ -166,13 +181,13 @@ def dsm_loss(
         weighting: ``"none"`` or ``"sigma2"``.
     Returns:
         Scalar tensor (shape ``()``) with the dtype and device of ``x0``, differentiable with
-        respect to the parameters used by ``score_fn``.
+        respect to ``x0`` and to the parameters used by ``score_fn``.
     Raises:
         ValueError: for any other ``weighting``.
     Allowed: any torch operation that does not draw random numbers.
     Forbidden: drawing random numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``,
-    ``torch.rand_like``, ``torch.normal``, ``Tensor.normal_``): the noise is given. Do not modify
-    ``x0``, ``sigma`` or ``noise`` in place.
+    ``torch.rand_like``, ``torch.normal``, ``Tensor.normal_``, ``Tensor.uniform_``): the noise is
+    given. Inputs are never modified in place: do not modify ``x0``, ``sigma`` or ``noise``.
     """
     raise NotImplementedError(
         "week07_generative2.dsm_loss: Compute the denoising score-matching loss for injected Gaussian noise."

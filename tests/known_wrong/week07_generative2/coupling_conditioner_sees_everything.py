@@ -1,32 +1,16 @@
 """Feeds the whole z to the nets: s and t depend on the coordinates they transform."""
 
-import torch
-from torch import nn
-
 EXPECT = {
     "exercise": "week07_generative2.AffineCoupling",
     "check": "half mask, float64",
-    "message": r"forward x: \d+/32 entries differ.*hint: the nets see only the passed-through coordinates",
+    "message": r"forward x: \d+/32 entries differ.*hint: the nets see only the passed-through "
+    r"coordinates",
+    "replace": {
+        "        s = self.s_net(z_masked) * (1 - m)\n        t = self.t_net(z_masked) * (1 - m)\n": (
+            "        s = self.s_net(z) * (1 - m)\n        t = self.t_net(z) * (1 - m)\n"
+        ),
+        "        s = self.s_net(x_masked) * (1 - m)\n        t = self.t_net(x_masked) * (1 - m)\n": (
+            "        s = self.s_net(x) * (1 - m)\n        t = self.t_net(x) * (1 - m)\n"
+        ),
+    },
 }
-
-
-class AffineCoupling(nn.Module):
-    def __init__(self, mask, s_net, t_net):
-        super().__init__()
-        self.register_buffer("mask", mask.to(torch.bool))
-        self.s_net = s_net
-        self.t_net = t_net
-
-    def forward(self, z):
-        m = self.mask.to(dtype=z.dtype, device=z.device)
-        s = self.s_net(z) * (1 - m)
-        t = self.t_net(z) * (1 - m)
-        x = z * m + (1 - m) * (z * torch.exp(s) + t)
-        return x, ((1 - m) * s).sum(dim=-1)
-
-    def inverse(self, x):
-        m = self.mask.to(dtype=x.dtype, device=x.device)
-        s = self.s_net(x) * (1 - m)
-        t = self.t_net(x) * (1 - m)
-        z = x * m + (1 - m) * (x - t) * torch.exp(-s)
-        return z, -((1 - m) * s).sum(dim=-1)

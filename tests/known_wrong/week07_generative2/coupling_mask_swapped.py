@@ -1,32 +1,16 @@
 """Reads the mask the other way round: True coordinates are transformed, False ones copied."""
 
-import torch
-from torch import nn
-
 EXPECT = {
     "exercise": "week07_generative2.AffineCoupling",
     "check": "half mask, float64",
-    "message": r"forward x: \d+/32 entries differ.*hint: mask True marks the coordinates passed through",
+    "message": r"forward x: \d+/32 entries differ.*hint: mask True marks the coordinates passed "
+    r"through",
+    "replace": {
+        "        m = self.mask.to(dtype=z.dtype, device=z.device)\n": (
+            "        m = (~self.mask).to(dtype=z.dtype, device=z.device)\n"
+        ),
+        "        m = self.mask.to(dtype=x.dtype, device=x.device)\n": (
+            "        m = (~self.mask).to(dtype=x.dtype, device=x.device)\n"
+        ),
+    },
 }
-
-
-class AffineCoupling(nn.Module):
-    def __init__(self, mask, s_net, t_net):
-        super().__init__()
-        self.register_buffer("mask", mask.to(torch.bool))
-        self.s_net = s_net
-        self.t_net = t_net
-
-    def forward(self, z):
-        m = (~self.mask).to(dtype=z.dtype, device=z.device)
-        s = self.s_net(z * m) * (1 - m)
-        t = self.t_net(z * m) * (1 - m)
-        x = z * m + (1 - m) * (z * torch.exp(s) + t)
-        return x, ((1 - m) * s).sum(dim=-1)
-
-    def inverse(self, x):
-        m = (~self.mask).to(dtype=x.dtype, device=x.device)
-        s = self.s_net(x * m) * (1 - m)
-        t = self.t_net(x * m) * (1 - m)
-        z = x * m + (1 - m) * (x - t) * torch.exp(-s)
-        return z, -((1 - m) * s).sum(dim=-1)

@@ -1,27 +1,13 @@
 """Builds sigma_b with torch.full((B,), sigma): float32 by default, whatever x0's dtype."""
 
-import torch
-
 EXPECT = {
     "exercise": "week07_generative2.dsm_loss",
     "check": "vector x0, float sigma, float64",
-    "message": r"sigma_b given to score_fn: expected dtype float64 \(the input's\), got float32",
+    "message": r"sigma_b given to score_fn: expected dtype float64 \(the input's\), got float32; "
+    r"hint: build sigma_b with x0's dtype",
+    "replace": {
+        "        sigma_b = x0.new_full((batch,), float(sigma))\n": (
+            "        sigma_b = torch.full((batch,), sigma, device=x0.device)\n"
+        )
+    },
 }
-
-
-def dsm_loss(score_fn, x0, sigma, noise, weighting="none"):
-    if weighting not in ("none", "sigma2"):
-        raise ValueError(f"unknown weighting {weighting!r}")
-    batch = x0.shape[0]
-    if isinstance(sigma, torch.Tensor):
-        sigma_b = sigma
-    else:
-        sigma_b = torch.full((batch,), sigma, device=x0.device)
-    sigma_bc = sigma_b.reshape((batch,) + (1,) * (x0.dim() - 1))
-    x_tilde = x0 + sigma_bc * noise
-    residual = score_fn(x_tilde, sigma_b) + noise / sigma_bc
-
-    per_sample = 0.5 * (residual**2).reshape(batch, -1).sum(dim=1)
-    if weighting == "sigma2":
-        per_sample = per_sample * sigma_b**2
-    return per_sample.mean()
