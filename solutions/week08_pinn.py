@@ -54,6 +54,8 @@ def burgers_residual(
         u_fn: the field, e.g. an ``nn.Module``; maps points of shape ``(M, 2)`` to values of
             shape ``(M,)`` or ``(M, 1)`` (handle both), row by row: row i of the output depends
             only on row i of the input. It may ignore x, t or both (constant u, ``u = 2x + 1``).
+            Evaluate it only at the rows of ``xt`` (the grader records every point it is
+            called at: finite differences are detected).
         xt: collocation points, shape ``(N, 2)`` with ``N >= 1``, float32 or float64, any
             device, with or without ``requires_grad``.
         nu: viscosity parameter (the equation uses nu / pi).
@@ -62,7 +64,9 @@ def burgers_residual(
         differentiable with respect to the parameters of ``u_fn`` (a loss ``mean(r**2)`` is
         trained with it), so keep the graph of the derivatives (``create_graph=True``).
     Numerics:
-        For an exact solution of Burgers' equation ``r`` vanishes up to rounding.
+        For an exact solution of Burgers' equation ``r`` vanishes up to rounding:
+        ``|r| / (|u_t| + |u u_x| + (nu/pi) |u_xx|) <= 1e-12`` in float64 and ``1e-5`` in float32
+        (checked on ``u = x/(t+1)``, a viscous shock and a Cole-Hopf solution).
         A derivative that does not depend on the inputs (u constant, or u_x constant for
         ``u = 2x + 1``) is zero and must not raise ("element 0 of tensors does not require
         grad", or a ``None`` gradient): return the analytic values (r = 0 for constant u,
@@ -74,8 +78,9 @@ def burgers_residual(
         ``torch.autograd.functional`` (``jacobian``, ``hessian``, ...), ``torch.func`` and
         ``functorch`` (``jacrev``, ``jacfwd``, ``hessian``, ``vmap``, ...), ``Tensor.backward``
         and ``torch.autograd.backward`` (they write into the parameters' ``.grad``).
-    Do not modify ``xt`` in place: differentiate with respect to ``xt.detach().clone()`` with
-    ``requires_grad_()`` switched on.
+    Inputs are never modified in place, and that includes the ``requires_grad`` flag of
+    ``xt``: differentiate with respect to ``xt.detach().clone()`` with ``requires_grad_()``
+    switched on, never with respect to ``xt`` itself.
     """
     ### BEGIN SOLUTION
     points = xt.detach().clone().requires_grad_(True)

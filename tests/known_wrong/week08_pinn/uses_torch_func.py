@@ -16,7 +16,6 @@ def burgers_residual(u_fn, xt, nu=0.01):
         return u_fn(point.unsqueeze(0)).reshape(())
 
     points = xt.detach()
-    u = vmap(u_at)(points)
-    grad_u = vmap(jacrev(u_at))(points)
+    u, grad_u = vmap(u_at)(points), vmap(jacrev(u_at))(points)
     u_xx = vmap(hessian(u_at))(points)[:, 0, 0]
     return grad_u[:, 1] + u * grad_u[:, 0] - (nu / torch.pi) * u_xx
