@@ -63,6 +63,41 @@ def encode(value: Any) -> dict[str, Any]:
     return {"kind": "other", "type": f"{value_type.__module__}.{value_type.__qualname__}"}
 
 
+COMPRESSED_INDICES = {
+    torch.sparse_csr: ("crow_indices", "col_indices"),
+    torch.sparse_csc: ("ccol_indices", "row_indices"),
+    torch.sparse_bsr: ("crow_indices", "col_indices"),
+    torch.sparse_bsc: ("ccol_indices", "row_indices"),
+}
+
+
+def validate_sparse(tensor: torch.Tensor, what: str = "the tensor") -> None:
+    """Raise ValueError, describing ``tensor``, when it is sparse and breaks torch's invariants
+    (indices outside its shape: torch checks them only where it is built with
+    ``check_invariants=True``, and reading such a tensor fails or reads out of bounds)."""
+    layout = str(tensor.layout).removeprefix("torch.")
+    try:
+        if tensor.layout == torch.sparse_coo:
+            torch._validate_sparse_coo_tensor_args(
+                tensor._indices(), tensor._values(), tensor.shape
+            )
+        elif tensor.layout in COMPRESSED_INDICES:
+            compressed, plain = (
+                getattr(tensor, name)() for name in COMPRESSED_INDICES[tensor.layout]
+            )
+            torch._validate_sparse_compressed_tensor_args(
+                compressed, plain, tensor.values(), tensor.shape, tensor.layout
+            )
+        elif tensor.layout != torch.strided:
+            raise ValueError(f"{what} has layout {layout}, which the grader cannot read")
+    except RuntimeError as error:
+        raise ValueError(
+            f"{what} is an invalid {layout} tensor of shape {list(tensor.shape)} "
+            f"({str(error).strip()}); torch checks its indices only where it is built with "
+            "check_invariants=True"
+        ) from None
+
+
 def _encode_tensor(tensor: torch.Tensor) -> dict[str, Any]:
     description = {
         "kind": "tensor",
@@ -76,6 +111,7 @@ def _encode_tensor(tensor: torch.Tensor) -> dict[str, Any]:
     if tensor.numel() <= MAX_PAYLOAD_ELEMENTS:
         data = tensor.detach()
         if data.layout != torch.strided:
+            validate_sparse(data, "a sparse tensor your code returned")
             data = data.to_dense()
         description["data"] = data.cpu().clone().contiguous()
     return description
