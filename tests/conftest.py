@@ -1,7 +1,12 @@
-"""Shared fixtures: the repository's paths and graded reports that several tests read."""
+"""Shared fixtures: the repository's paths and graded reports that several tests read.
+
+Hints and properties that raise are grader bugs: ``ML4P_STRICT=1`` makes them fail the tests instead
+of costing only the hint (``autograder.hints``).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,7 @@ from autograder.grade import grade
 from autograder.registry import all_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ["ML4P_STRICT"] = "1"
 
 
 @pytest.fixture(scope="session")

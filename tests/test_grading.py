@@ -91,6 +91,33 @@ def test_exception_is_reported_with_its_line(tmp_path):
     assert "raised ValueError: boom (line 3)" in result.checks[0].message
 
 
+def test_a_missing_package_is_named(tmp_path):
+    (tmp_path / "week01_practices.py").write_text("import seaborn\n")
+    result = grade_exercise(exercise_by_id("week01_practices.softmax"), tmp_path)
+    assert result.status == "error"
+    assert "it imports 'seaborn', which the course environment does not have" in (
+        result.checks[0].message
+    )
+
+
+def test_an_output_the_grader_cannot_handle_reads_as_a_message_about_that_output(tmp_path):
+    source = (
+        "import torch\n\ndef softmax(z, dim=-1):\n    return torch.empty(z.shape, device='meta')\n"
+    )
+    (tmp_path / "week01_practices.py").write_text(source)
+    result = grade_exercise(exercise_by_id("week01_practices.softmax"), tmp_path)
+    assert result.status == "failed"
+    assert result.checks[0].message.startswith("what your code returned could not be used: ")
+
+
+def test_the_report_carries_groups_notes_and_a_group_per_check(solutions_report):
+    data = solutions_report.to_dict()
+    for exercise in data["exercises"]:
+        assert isinstance(exercise["notes"], list)
+        assert {group["name"] for group in exercise["groups"]} >= {"values"}
+        assert all(isinstance(check["group"], str) for check in exercise["checks"])
+
+
 def _cli(*args: str, cwd) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "autograder.cli", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
@@ -129,7 +156,7 @@ def test_a_different_seed_gives_different_cases(root):
     first, second = build_cases(exercise, 0), build_cases(exercise, 1)
     assert [c.name for c in first] == [c.name for c in second]
     assert not all(
-        a.args["z"].shape == b.args["z"].shape and bool((a.args["z"] == b.args["z"]).all())
+        a.inputs["z"].shape == b.inputs["z"].shape and bool((a.inputs["z"] == b.inputs["z"]).all())
         for a, b in zip(first, second, strict=False)
     )
 

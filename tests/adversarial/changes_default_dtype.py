@@ -1,15 +1,15 @@
-"""Right values, but switches the default dtype for everyone after it."""
+"""Switches the default dtype in the call and returns garbage built in it."""
 
 import torch
 
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "status": "failed",
-    "message": r"default dtype torch.float32 -> torch.float64",
+    "message": r"expected dtype float32 \(the input's\), got float64|entries differ",
+    "note": r"in a call: default dtype torch.float32 -> torch.float64 \(undone\)",
 }
 
 
 def softmax(z, dim=-1):
     torch.set_default_dtype(torch.float64)
-    weights = (z - z.amax(dim=dim, keepdim=True)).exp()
-    return weights / weights.sum(dim=dim, keepdim=True)
+    return torch.zeros(z.shape)

@@ -1,15 +1,15 @@
-"""Turns gradients off globally (and leaves them off)."""
+"""Turns gradients off globally, leaves them off, and returns garbage."""
 
 import torch
 
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "status": "failed",
-    "message": r"grad mode True -> False|not connected to the autograd graph",
+    "message": r"entries differ",
+    "note": r"in a call: grad mode True -> False \(undone\)",
 }
 
 
 def softmax(z, dim=-1):
     torch.set_grad_enabled(False)
-    weights = (z - z.amax(dim=dim, keepdim=True)).exp()
-    return weights / weights.sum(dim=dim, keepdim=True)
+    return torch.zeros_like(z)

@@ -1,4 +1,5 @@
-"""Starts a thread that outlives the call and keeps scribbling on the input."""
+"""Returns garbage and starts a thread that outlives the call, patching torch and scribbling on
+the input, in the hope of corrupting what the grader does next."""
 
 import threading
 
@@ -7,17 +8,18 @@ import torch
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "status": "failed",
-    "message": r"thread\(s\) left running",
+    "message": r"entries differ",
+    "note": r"in a call: 1 thread\(s\) left running were stopped",
 }
 
 
 def _scribble(tensor):
     while True:
+        torch.allclose = lambda *args, **kwargs: True
         with torch.no_grad():
             tensor.mul_(1.0)
 
 
 def softmax(z, dim=-1):
     threading.Thread(target=_scribble, args=(z,), daemon=True).start()
-    weights = (z - z.amax(dim=dim, keepdim=True)).exp()
-    return weights / weights.sum(dim=dim, keepdim=True)
+    return torch.zeros_like(z)

@@ -1,11 +1,12 @@
-"""Overwrites its input with the answer (and grows an empty input so that it changes too)."""
+"""Overwrites its input with garbage (and grows an empty input), hoping the reference is computed
+from the mutated input, and returns the softmax of the garbage."""
 
 import torch
 
 EXPECT = {
     "exercise": "week01_practices.softmax",
     "status": "failed",
-    "message": r"modified its input\(s\) z in place",
+    "message": r"entries differ|expected shape",
 }
 
 
@@ -14,6 +15,6 @@ def softmax(z, dim=-1):
         z.resize_(1, 1)
         return torch.empty(0, 1)
     with torch.no_grad():
-        z.sub_(z.amax(dim=dim, keepdim=True)).exp_()
-        z.div_(z.sum(dim=dim, keepdim=True))
-    return z.clone()
+        z.zero_()
+    weights = z.exp()
+    return weights / weights.sum(dim=dim, keepdim=True)
