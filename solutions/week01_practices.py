@@ -18,7 +18,10 @@
 #
 # Implement the four functions below. Check your work with `ml4p check week01` (or `pytest`).
 # Conventions for every exercise: outputs keep the input's dtype and device, inputs are never
-# modified in place, and the functions must work for float32 and float64 on any device.
+# modified in place, and the functions must work for float32 and float64 on any device. A built-in
+# a docstring forbids is forbidden under every name that reaches it (`torch.ops.aten`, private
+# `torch._*` functions, `torch.sparse`, `torch.distributions`, ...): the grader watches the
+# operations your code runs, not only the names it writes.
 
 # %%
 """Week 1 exercises: softmax, log-sum-exp, log-softmax and the cross-entropy from logits."""
@@ -90,7 +93,8 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
     Returns:
         ``z``'s shape without ``dim`` (or with size 1 there when ``keepdim``), dtype and device of ``z``.
     Numerics:
-        Exact for |z| up to 1e30; ``-inf`` entries contribute nothing.
+        Exact for |z| up to 1e30; ``-inf`` entries contribute nothing. Differentiable in ``z``
+        (autograd), with finite gradients for logits of size 1e4.
     Allowed:
         elementwise torch operations, ``amax``, ``sum``, ``torch.where``, ``isfinite``.
     Forbidden:
@@ -122,6 +126,7 @@ def log_softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
     Numerics:
         ``log(softmax(z))`` underflows: for z = [1e4, 0] the exact answer is [0, -1e4] while
         ``log(softmax(z))`` gives [0, -inf]. An all ``-inf`` slice gives NaN (as torch).
+        Differentiable in ``z`` (autograd), with finite gradients for logits of size 1e4.
     Allowed:
         your ``logsumexp`` above, elementwise torch operations.
     Forbidden:
@@ -163,7 +168,8 @@ def cross_entropy_from_logits(
         A 0-d tensor (``"mean"``/``"sum"``) or shape ``(B,)`` (``"none"``), dtype and device of
         ``logits``.
     Numerics:
-        Logits of size 1e4 with the wrong class give a loss of about 1e4, finite.
+        Logits of size 1e4 with the wrong class give a loss of about 1e4, finite. Differentiable
+        (autograd) in ``logits`` and in probability targets, with finite gradients.
     Allowed:
         your ``log_softmax``, ``gather``/indexing, ``sum``, ``mean``.
     Forbidden:
