@@ -73,8 +73,12 @@ def check_names(case: Case) -> list[str]:
     if case.compare:
         names.append(case.name)
         if case.grad:
-            names.append(f"{case.name}, gradients")
+            names.append(_gradients_name(case))
     return names + [_property_name(case, prop) for prop in case.properties]
+
+
+def _gradients_name(case: Case) -> str:
+    return f"{case.name}, gradients"
 
 
 def _property_name(case: Case, prop) -> str:
@@ -88,12 +92,14 @@ def judge_case(
     verdicts = []
     value_keys = [key for key in reference if not key.startswith("grad:")]
     grad_keys = [key for key in reference if key.startswith("grad:")]
+    if grad_keys and not case.grad:
+        raise ValueError(f"case {case.name!r} observes gradients but declares no grad=(...)")
     if case.compare:
         verdicts.append(
             _keys_check(case, case.name, case.group, value_keys, reference, outcome, hints)
         )
         if case.grad:
-            name = f"{case.name}, gradients"
+            name = _gradients_name(case)
             verdicts.append(
                 _keys_check(case, name, "gradients", grad_keys, reference, outcome, hints)
             )
