@@ -162,7 +162,7 @@ def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeo
     from autograder import server
 
     # first: the server imports torch (and matplotlib, if the submission plots) while we do too
-    server.warm_up(plotting=server.uses_matplotlib(sorted(Path(submission).glob("week*.py"))))
+    server.warm_up(sorted(Path(submission).glob("week*.py")))
     from autograder.grade import grade, resolve_devices
     from autograder.progress import progress_bar
 

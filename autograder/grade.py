@@ -88,8 +88,7 @@ def grade(
     """
     _turn_off_tf32()
     devices = resolve_devices(device)
-    files = {Path(submission) / f"{exercise.module}.py" for exercise in exercises}
-    server.context(plotting=server.uses_matplotlib(sorted(files)))
+    server.context(sorted({Path(submission) / f"{exercise.module}.py" for exercise in exercises}))
     if timeout is not None:
         exercises = [dataclasses.replace(exercise, timeout=timeout) for exercise in exercises]
     results: dict[str, ExerciseResult] = {}

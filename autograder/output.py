@@ -52,7 +52,7 @@ class CapturedStream:
             return None
         return (
             f"output truncated: {_size(self.total)} written to {self.name}, the first "
-            f"{_size(KEEP_BYTES)} kept"
+            f"{KEEP_BYTES // 2**20} MiB kept"
         )
 
     def last_lines(self, count: int = 3) -> list[str]:

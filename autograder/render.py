@@ -82,7 +82,7 @@ def _title(report: Report) -> str:
 def table(report: Report, verbose: bool = False, width: int = 120) -> str:
     """The score table drawn ``width`` columns wide (rich); one row per exercise."""
     grid = Table(title=Text(_title(report)), show_lines=True, expand=True)
-    grid.add_column("exercise", no_wrap=True, ratio=None)
+    grid.add_column("exercise", no_wrap=True)
     grid.add_column("status", no_wrap=True)
     grid.add_column("score", justify="right", no_wrap=True)
     grid.add_column("details", overflow="fold", ratio=1)

@@ -21,7 +21,7 @@ GATED_NOTE = f"passed; counts once every check of the {GATE!r} group passes"
 
 def group_weights(declared: Mapping[str, float], verdicts: Sequence[Verdict]) -> dict[str, float]:
     """Each used group's share of the exercise (summing to 1); unknown groups are an error."""
-    used = [group for group in dict.fromkeys(v.group for v in verdicts if v.weight > 0)]
+    used = list(dict.fromkeys(v.group for v in verdicts if v.weight > 0))
     weights = {}
     for group in used:
         if group in declared:

@@ -25,14 +25,16 @@ PLOTTING = "autograder.plotting"  # matplotlib on Agg: preloaded when the submis
 _context = None
 
 
-def context(plotting: bool = False):
+def context(submission_files=()):
     """The multiprocessing context whose processes are forked from the preloaded server.
 
-    ``plotting`` preloads matplotlib too, when the server is started by this call (a worker whose
-    submission plots imports it itself otherwise, before it is sandboxed).
+    When this call starts the server and one of ``submission_files`` mentions matplotlib, the server
+    preloads it too (a worker whose submission plots imports it itself otherwise, before it is
+    sandboxed). The files are read only then.
     """
     global _context
     if _context is None:
+        plotting = uses_matplotlib(submission_files)
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD + ([PLOTTING] if plotting else []))
         with _server_environment():
@@ -40,9 +42,9 @@ def context(plotting: bool = False):
     return _context
 
 
-def warm_up(plotting: bool = False) -> None:
+def warm_up(submission_files=()) -> None:
     """Start the fork server now, so that its imports overlap with the caller's own start-up."""
-    context(plotting)
+    context(submission_files)
 
 
 def uses_matplotlib(files) -> bool:

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import expectation
+from helpers import expectation, solution_source
 
 from autograder.grade import grade
 from autograder.registry import select
@@ -38,7 +38,7 @@ WATCHED_TREES = ("ml4p_ref", "solutions", "autograder", "assignments")
 def hostile_submission(directory: Path, *attacks: Path) -> Path:
     """The week 1 solution followed by the attacks (later definitions win)."""
     directory.mkdir()
-    parts = [(ROOT / "solutions" / "week01_practices.py").read_text()]
+    parts = [solution_source("week01_practices")]
     parts += [attack.read_text() for attack in attacks]
     (directory / "week01_practices.py").write_text("\n\n".join(parts))
     return directory
@@ -114,7 +114,7 @@ def test_cli_survives_several_attacks_at_once_and_exits_0(tmp_path):
         sources.append(text)
     submission = tmp_path / "submission"
     submission.mkdir()
-    solution = (ROOT / "solutions" / "week01_practices.py").read_text()
+    solution = solution_source("week01_practices")
     (submission / "week01_practices.py").write_text("\n\n".join([solution, *sources]))
     command = [
         sys.executable,
