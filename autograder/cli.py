@@ -1,4 +1,4 @@
-"""The ``ml4p`` command: grade, check, build, list.
+"""The ``ml4p`` command: grade, check, build, list, nbgrader.
 
 Exit status: 0 whenever grading completed (whatever the score), 2 for usage errors, 1 for a fault of
 the grader itself.
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_build(commands)
     _add_list(commands)
+    _add_nbgrader(commands)
     return parser
 
 
@@ -56,7 +57,8 @@ def _add_grade(commands) -> None:
         "submission",
         nargs="?",
         default="assignments",
-        help="directory holding weekNN_<topic>.py files (default: assignments)",
+        help="directory holding weekNN_<topic>.py files, or notebooks weekNN_<topic>.ipynb in "
+        "their place (default: assignments)",
     )
     _add_selection(grade)
     grade.add_argument(
@@ -148,6 +150,36 @@ def _add_list(commands) -> None:
     listing.set_defaults(run=_run_list)
 
 
+def _add_nbgrader(commands) -> None:
+    nbgrader = commands.add_parser(
+        "nbgrader",
+        help="the nbgrader workflow: build the course, export per-exercise grades",
+        description="Build an nbgrader course from solutions/ and export its gradebook. The TA "
+        "guide (docs/ta-guide.md) lists the nbgrader commands in between.",
+    )
+    steps = nbgrader.add_subparsers(dest="step", metavar="STEP", required=True)
+    build = steps.add_parser(
+        "build",
+        help="write nbgrader_config.py and source/<week>/<week>.ipynb for every week",
+        description="Write an nbgrader course directory: its configuration and one source "
+        "notebook per week, made from solutions/, with one autograded test cell per exercise.",
+    )
+    build.add_argument("--course", default="course", help="course directory (default: course)")
+    build.add_argument("--solutions", default="solutions", help="default: solutions")
+    build.set_defaults(run=_run_nbgrader_build)
+    export = steps.add_parser(
+        "export",
+        help="write the gradebook as a CSV with one column per exercise",
+        description="Read the course's gradebook.db: one row per student, one column per "
+        "exercise (manual scores where a TA set them), then the total.",
+    )
+    export.add_argument("--course", default="course", help="course directory (default: course)")
+    export.add_argument(
+        "--output", "-o", default="grades.csv", help="CSV file to write (default: grades.csv)"
+    )
+    export.set_defaults(run=_run_nbgrader_export)
+
+
 # ----------------------------------------------------------------------------------------- commands
 def _selected(weeks, ids):
     from autograder.registry import select
@@ -162,7 +194,9 @@ def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeo
     from autograder import server
 
     # first: the server imports torch (and matplotlib, if the submission plots) while we do too
-    server.warm_up(sorted(Path(submission).glob("week*.py")))
+    server.warm_up(
+        sorted(Path(submission).glob("week*.py")) + sorted(Path(submission).glob("week*.ipynb"))
+    )
     from autograder.grade import grade, resolve_devices
     from autograder.progress import progress_bar
 
@@ -239,6 +273,38 @@ def _run_build(args) -> int:
         return 1
     if not changed:
         print("stubs are up to date")
+    return 0
+
+
+def _run_nbgrader_build(args) -> int:
+    from autograder.build import BuildError
+    from autograder.nbgrader_bridge.course import build_course
+
+    if not Path(args.solutions).is_dir():
+        raise UsageError(f"{args.solutions} is not a directory")
+    try:
+        written = build_course(Path(args.course), Path(args.solutions))
+    except BuildError as error:
+        raise UsageError(str(error)) from error
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"next: cd {args.course} && nbgrader generate_assignment <week> --force (docs/ta-guide.md)"
+    )
+    return 0
+
+
+def _run_nbgrader_export(args) -> int:
+    from autograder.nbgrader_bridge.export import export
+
+    database = Path(args.course) / "gradebook.db"
+    if not database.is_file():
+        raise UsageError(f"{database} not found: run nbgrader in {args.course} first")
+    try:
+        count = export(f"sqlite:///{database.resolve()}", Path(args.output))
+    except ModuleNotFoundError as error:
+        raise UsageError(f"{error.name} is not installed: pip install nbgrader") from error
+    print(f"wrote {args.output}: {count} students")
     return 0
 
 

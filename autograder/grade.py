@@ -34,6 +34,7 @@ from autograder.probe import ProbeContext
 from autograder.report import ExerciseResult, GroupTotal, Report
 from autograder.runner import Worker, WorkerRun
 from autograder.scoring import round_points, score_checks, status_of, subtotals
+from autograder.submission import SubmittedFile, week_file, week_files
 
 
 def resolve_devices(option: str) -> tuple[str, ...]:
@@ -88,7 +89,9 @@ def grade(
     """
     _turn_off_tf32()
     devices = resolve_devices(device)
-    server.context(sorted({Path(submission) / f"{exercise.module}.py" for exercise in exercises}))
+    server.context(
+        week_files(Path(submission), sorted({exercise.module for exercise in exercises}))
+    )
     if timeout is not None:
         exercises = [dataclasses.replace(exercise, timeout=timeout) for exercise in exercises]
     results: dict[str, ExerciseResult] = {}
@@ -122,7 +125,7 @@ def grade_exercise(
 class _Pending:
     exercise: Exercise
     cases: list[Case]
-    path: Path
+    file: SubmittedFile
     worker: Worker | None
     reference: dict[str, dict[str, plain.Observed]]
     static: list[Violation]
@@ -133,20 +136,24 @@ def _start(
 ) -> _Pending:
     """Start the student's worker, then compute the reference while it runs."""
     cases = build_cases(exercise, seed, devices)
-    path = submission / f"{exercise.module}.py"
+    file = week_file(submission, exercise.module)
     worker, static = None, []
-    if path.is_file():
-        static = scan_source(path.read_text(errors="replace"), exercise.name, exercise.forbidden)
-        worker = Worker(exercise, str(path), cases, sandboxed)
+    if file.problem is None and file.path.is_file():
+        source = file.path.read_text(errors="replace")
+        static = scan_source(source, exercise.name, exercise.forbidden)
+        worker = Worker(exercise, str(file.path), cases, sandboxed)
     reference = reference_observations(exercise, cases, seed)
-    return _Pending(exercise, cases, path, worker, reference, static)
+    return _Pending(exercise, cases, file, worker, reference, static)
 
 
 def _finish(pending: _Pending, results: dict, on_result) -> None:
-    if pending.worker is None:
-        run = WorkerRun(load_status="missing", load_message=f"{pending.path} not found")
+    if pending.file.problem is not None:
+        run = WorkerRun(load_status="error", load_message=pending.file.problem)
+    elif pending.worker is None:
+        run = WorkerRun(load_status="missing", load_message=f"{pending.file.path} not found")
     else:
         run = pending.worker.collect()
+    run.notes = [*pending.file.notes, *run.notes]
     result = assemble(pending.exercise, pending.cases, pending.reference, run, pending.static)
     results[result.id] = result
     if on_result is not None:

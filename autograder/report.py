@@ -55,6 +55,16 @@ class ExerciseResult:
     notes: list[str] = field(default_factory=list)
     groups: list[GroupTotal] = field(default_factory=list)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ExerciseResult:
+        """The result as it was written in a JSON report."""
+        return cls(
+            **{key: data[key] for key in ("id", "score", "max_score", "status")},
+            checks=[CheckResult(**check) for check in data.get("checks", [])],
+            notes=list(data.get("notes", [])),
+            groups=[GroupTotal(**group) for group in data.get("groups", [])],
+        )
+
 
 @dataclass
 class Report:

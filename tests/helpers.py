@@ -189,3 +189,13 @@ def honest_submission(path: Path, modules: list[str], directory: Path) -> Path:
         source = "".join(lines) + "\n\n" + expect.get("epilogue", "")
         (directory / f"{module}.py").write_text(source)
     return directory
+
+
+# ----------------------------------------------------------------------------------------- notebooks
+def write_notebook(source: str, target: Path) -> Path:
+    """``source`` (jupytext percent text) written as the notebook ``target``, as jupytext would."""
+    import jupytext
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(jupytext.reads(source, fmt="py:percent"), target, fmt="ipynb")
+    return target

@@ -1,0 +1,69 @@
+"""Which file of a submission holds a week module: ``weekNN_<topic>.py``, else ``weekNN_<topic>.ipynb``.
+
+A notebook is converted to its Python form (see ``autograder.notebook``) in a private directory of
+this process, under the module's own file name, so that messages read the same as for a ``.py``.
+Conversions are kept per notebook content for as long as the process lives.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.notebook import NotebookError, notebook_module
+
+_STAGING: list[Path] = []  # one private directory per process, made on first use
+_CONVERTED: dict[str, SubmittedFile] = {}
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """The file the worker imports for one week module, and what the grader has to say about it."""
+
+    path: Path  # the .py to import; it does not exist when the module was not submitted
+    notes: tuple[str, ...] = field(default=())
+    problem: str | None = None  # why the submitted file cannot be imported at all
+
+
+def week_file(submission: Path, module: str) -> SubmittedFile:
+    """The file holding ``module`` in the ``submission`` directory (a .py wins over a .ipynb)."""
+    script, notebook = submission / f"{module}.py", submission / f"{module}.ipynb"
+    if script.is_file() or not notebook.is_file():
+        return SubmittedFile(script)
+    return _converted(notebook, module)
+
+
+def week_files(submission: Path, modules) -> list[Path]:
+    """The importable files of ``modules`` that exist (for a quick look at what they use)."""
+    found = [week_file(submission, module).path for module in modules]
+    return [path for path in found if path.is_file()]
+
+
+def _converted(notebook: Path, module: str) -> SubmittedFile:
+    content = notebook.read_bytes()
+    key = f"{module}-{hashlib.sha256(content).hexdigest()}"
+    if key not in _CONVERTED:
+        _CONVERTED[key] = _convert(content, notebook.name, _staging() / key / f"{module}.py")
+    return _CONVERTED[key]
+
+
+def _convert(content: bytes, filename: str, target: Path) -> SubmittedFile:
+    try:
+        source, notes = notebook_module(content.decode("utf-8", errors="replace"), filename)
+    except NotebookError as error:
+        return SubmittedFile(target, problem=str(error))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    return SubmittedFile(target, tuple(notes))
+
+
+def _staging() -> Path:
+    if not _STAGING:
+        directory = Path(tempfile.mkdtemp(prefix="ml4p-notebooks-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        _STAGING.append(directory)
+    return _STAGING[0]
