@@ -7,15 +7,17 @@ in messages are those of that form. Two kinds of cells and lines are left out:
 - nbgrader's autograded test cells (they call the grader itself);
 - IPython magics (``%matplotlib inline``, ``%%time``) and shell escapes (``!pip install ...``), which
   are not Python: jupytext turns them into comments, and each one becomes a note.
+
+A ``from __future__`` import below other code (legal in a notebook cell, not in a module) is moved to
+the first line, also with a note.
 """
 
 from __future__ import annotations
 
 import re
 
-import jupytext
-
 MAGIC = re.compile(r"^\s*(%%?|!)\S")
+FUTURE_IMPORT = re.compile(r"^from __future__ import [\w ,()]+$")
 
 
 class NotebookError(ValueError):
@@ -30,6 +32,8 @@ def is_test_cell(cell) -> bool:
 
 def notebook_module(text: str, filename: str) -> tuple[str, list[str]]:
     """The Python source the grader imports for the notebook ``text``, and the notes it leaves."""
+    import jupytext  # slow to import (nbformat): only when a notebook is submitted
+
     try:
         notebook = jupytext.reads(text, fmt="ipynb")
     except Exception as error:  # nbformat raises several unrelated types on bad JSON or schema
@@ -43,7 +47,33 @@ def notebook_module(text: str, filename: str) -> tuple[str, list[str]]:
                 for line in cell.source.splitlines()
                 if MAGIC.match(line)
             ]
-    return jupytext.writes(notebook, fmt="py:percent"), notes
+    source = jupytext.writes(notebook, fmt="py:percent")
+    if _misplaced_future_import(source):
+        source, moved = _hoist_future_imports(source)
+        notes += [f"{filename}: `{line}` moved to the top of the module" for line in moved]
+    return source, notes
+
+
+def _misplaced_future_import(source: str) -> bool:
+    try:
+        compile(source, "<notebook>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return "from __future__ imports must occur at the beginning" in str(error.msg)
+    return False
+
+
+def _hoist_future_imports(source: str) -> tuple[str, list[str]]:
+    """A notebook may import from ``__future__`` in any cell (IPython compiles cell by cell), a module
+    only at its top: each such line becomes a comment where it stands, and the imports go on the
+    first line (the header's ``# ---``), so that no line number changes."""
+    lines = source.splitlines(keepends=True)
+    moved = []
+    for index, line in enumerate(lines):
+        if FUTURE_IMPORT.match(line):
+            moved.append(line.strip())
+            lines[index] = "# " + line
+    lines[0] = "; ".join(dict.fromkeys(moved)) + "  " + lines[0]
+    return "".join(lines), list(dict.fromkeys(moved))
 
 
 def _kind(line: str) -> str:

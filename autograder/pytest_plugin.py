@@ -10,6 +10,8 @@ grading tests are collected.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from autograder.report import ExerciseResult
@@ -112,7 +114,9 @@ class GradedCheck(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return f"{self.submission}/{self.exercise.module}.py", None, self.name
+        from autograder.submission import submitted_path
+
+        return str(submitted_path(Path(self.submission), self.exercise.module)), None, self.name
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:

@@ -29,12 +29,16 @@ class SubmittedFile:
     problem: str | None = None  # why the submitted file cannot be imported at all
 
 
-def week_file(submission: Path, module: str) -> SubmittedFile:
-    """The file holding ``module`` in the ``submission`` directory (a .py wins over a .ipynb)."""
+def submitted_path(submission: Path, module: str) -> Path:
+    """The submitted file of ``module``: its .py, or its .ipynb when only that exists."""
     script, notebook = submission / f"{module}.py", submission / f"{module}.ipynb"
-    if script.is_file() or not notebook.is_file():
-        return SubmittedFile(script)
-    return _converted(notebook, module)
+    return notebook if notebook.is_file() and not script.is_file() else script
+
+
+def week_file(submission: Path, module: str) -> SubmittedFile:
+    """The file the worker imports for ``module`` in the ``submission`` directory."""
+    path = submitted_path(submission, module)
+    return _converted(path, module) if path.suffix == ".ipynb" else SubmittedFile(path)
 
 
 def week_files(submission: Path, modules) -> list[Path]:

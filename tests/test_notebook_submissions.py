@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import jupytext
 import nbformat
@@ -67,7 +69,12 @@ def test_magics_and_shell_escapes_are_skipped_and_noted(tmp_path):
 def test_nbgrader_test_cells_are_not_run(tmp_path):
     notebook = jupytext.reads(solution_source(WEEK1), fmt="py:percent")
     test_cell = nbformat.v4.new_code_cell("raise SystemExit('a test cell ran')")
-    test_cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
+    test_cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "grade_id": "t",
+        "points": 1,
+    }
     notebook.cells.append(test_cell)
     jupytext.write(notebook, tmp_path / f"{WEEK1}.ipynb", fmt="ipynb")
 
@@ -105,3 +112,27 @@ def test_the_stubs_as_notebooks_are_not_implemented(tmp_path):
     report = grade(tmp_path, select(weeks=["1"]), seed=0, device="cpu")
 
     assert {exercise.status for exercise in report.exercises} == {"not_implemented"}
+
+
+def test_a_scratch_cell_above_the_imports_costs_nothing(tmp_path):
+    # in a notebook, `from __future__ import annotations` may follow other cells
+    notebook = jupytext.reads(solution_source(WEEK1), fmt="py:percent")
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("print('trying things out')"))
+    jupytext.write(notebook, tmp_path / f"{WEEK1}.ipynb", fmt="ipynb")
+
+    report = grade(tmp_path, select(weeks=["1"]), seed=0, device="cpu")
+
+    assert report.score == report.max_score
+    note = "week01_practices.ipynb: `from __future__ import annotations` moved to the top"
+    assert any(note in text for text in report.exercises[0].notes)
+
+
+def test_the_pytest_plugin_grades_a_notebook(tmp_path):
+    write_notebook(solution_source("week08_pinn"), tmp_path / "week08_pinn.ipynb")
+    command = [sys.executable, "-m", "pytest", "--submission", str(tmp_path), "-m", "week08"]
+    command += ["-q", "-p", "no:cacheprovider"]
+
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout
+    assert "ml4p score" in done.stdout
