@@ -1,7 +1,7 @@
 """The ``ml4p`` command: grade, check, build, list, nbgrader.
 
 Exit status: 0 whenever grading completed (whatever the score), 2 for usage errors, 1 for a fault of
-the grader itself.
+the grader itself (and for ``nbgrader export --verify``, when a gradebook score differs).
 """
 
 from __future__ import annotations
@@ -177,6 +177,12 @@ def _add_nbgrader(commands) -> None:
     export.add_argument(
         "--output", "-o", default="grades.csv", help="CSV file to write (default: grades.csv)"
     )
+    export.add_argument(
+        "--verify",
+        action="store_true",
+        help="also grade every submitted notebook with ml4p grade, outside nbgrader's kernel, "
+        "and list each score that differs from the autograded one (exit status 1 if any)",
+    )
     export.set_defaults(run=_run_nbgrader_export)
 
 
@@ -305,7 +311,20 @@ def _run_nbgrader_export(args) -> int:
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is not installed: pip install nbgrader") from error
     print(f"wrote {args.output}: {count} students")
-    return 0
+    return _verify(Path(args.course), f"sqlite:///{database.resolve()}") if args.verify else 0
+
+
+def _verify(course: Path, db_url: str) -> int:
+    from autograder.nbgrader_bridge.export import autograded_scores, verify
+    from autograder.progress import progress_bar
+
+    autograded = autograded_scores(db_url)
+    with progress_bar(len(autograded), "verifying") as advance:
+        differences = verify(course, autograded, on_graded=advance)
+    for line in differences:
+        print(f"differs: {line}")
+    print(f"verified: {len(differences)} score(s) differ from ml4p grade")
+    return 1 if differences else 0
 
 
 def _run_list(args) -> int:
