@@ -19,8 +19,8 @@ from helpers import ROOT, solution_source, write_notebook
 
 from autograder.build import BEGIN, END
 from autograder.grade import grade
-from autograder.nbgrader_bridge.cell import grade_cell
-from autograder.nbgrader_bridge.course import CONFIG_FILE, build_course
+from autograder.nbgrader_bridge.cell import GRADE_TIMEOUT, grade_cell
+from autograder.nbgrader_bridge.course import CELL_TIMEOUT, CONFIG_FILE, build_course
 from autograder.notebook import is_test_cell
 from autograder.registry import exercise_by_id, select, week_exercises
 
@@ -35,7 +35,13 @@ from autograder.registry import exercise_by_id
 
 cell.grade_cell = lambda exercise_id, *args, **kwargs: float(exercise_by_id(exercise_id).points)
 """
-HOME_PATHS = (".jupyter", ".ipython", ".local/share/jupyter", ".cache/matplotlib", ".config")
+HOME_PATHS = (
+    ".jupyter",
+    ".ipython",
+    ".local/share/jupyter",
+    ".cache/matplotlib",
+    ".config/matplotlib",
+)
 # ben's changes to the solution cells: (grade id, text of the solution, its replacement)
 BEN_CHANGES = {
     "week01_practices": [
@@ -72,12 +78,14 @@ def _jupyter_environment(base: Path) -> dict[str, str]:
     return os.environ | {name: str(base / folder) for name, folder in folders.items()}
 
 
-def _home_state() -> dict[str, float | None]:
-    home = Path.home()
-    return {
-        path: (home / path).stat().st_mtime if (home / path).exists() else None
-        for path in HOME_PATHS
-    }
+def _home_state() -> dict[str, float]:
+    """Every file and folder below the places Jupyter, IPython and matplotlib write to by default."""
+    home, state = Path.home(), {}
+    for name in HOME_PATHS:
+        top = home / name
+        for path in [top, *top.rglob("*")] if top.exists() else []:
+            state[str(path)] = path.lstat().st_mtime
+    return state
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> str:
@@ -235,7 +243,9 @@ def test_home_is_untouched(cycle):
 
 def test_the_course_sources_hold_one_notebook_per_week_with_a_test_cell_per_exercise(tmp_path):
     build_course(tmp_path, ROOT / "solutions")
-    assert (tmp_path / CONFIG_FILE).is_file()
+    # the cell's own limit comes first, so that a slow grading still prints why it gives 0
+    assert f"c.Execute.timeout = {CELL_TIMEOUT}\n" in (tmp_path / CONFIG_FILE).read_text()
+    assert GRADE_TIMEOUT < CELL_TIMEOUT
     weeks = sorted(path.name for path in (tmp_path / "source").iterdir())
     assert weeks == sorted(p.stem for p in (ROOT / "solutions").glob("week*.py"))
     for week in weeks:
