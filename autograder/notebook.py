@@ -14,7 +14,9 @@ the first line, also with a note.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 
 MAGIC = re.compile(r"^\s*(%%?|!)\S")
 FUTURE_IMPORT = re.compile(r"^from __future__ import [\w ,()]+$")
@@ -32,8 +34,7 @@ def is_test_cell(cell) -> bool:
 
 def notebook_module(text: str, filename: str) -> tuple[str, list[str]]:
     """The Python source the grader imports for the notebook ``text``, and the notes it leaves."""
-    import jupytext  # slow to import (nbformat): only when a notebook is submitted
-
+    jupytext = _jupytext()
     try:
         notebook = jupytext.reads(text, fmt="ipynb")
     except Exception as error:  # nbformat raises several unrelated types on bad JSON or schema
@@ -74,6 +75,22 @@ def _hoist_future_imports(source: str) -> tuple[str, list[str]]:
             lines[index] = "# " + line
     lines[0] = "; ".join(dict.fromkeys(moved)) + "  " + lines[0]
     return "".join(lines), list(dict.fromkeys(moved))
+
+
+def _jupytext():
+    """jupytext, imported on the first notebook only.
+
+    Through nbformat it imports jsonschema, whose optional IRI format check (``rfc3987_syntax``,
+    installed with JupyterLab) builds a grammar for about 1.5 s as it loads. Nothing here validates
+    IRIs, so that module is kept out of jsonschema's reach while jupytext loads.
+    """
+    if "jupytext" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return importlib.import_module("jupytext")
+    sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        return importlib.import_module("jupytext")
+    finally:
+        del sys.modules["rfc3987_syntax"]
 
 
 def _kind(line: str) -> str:
