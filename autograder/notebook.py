@@ -39,15 +39,15 @@ def notebook_module(text: str, filename: str) -> tuple[str, list[str]]:
         notebook = jupytext.reads(text, fmt="ipynb")
     except Exception as error:  # nbformat raises several unrelated types on bad JSON or schema
         raise NotebookError(f"{filename} is not a readable notebook ({_short(error)})") from error
-    notebook.cells = [cell for cell in notebook.cells if not is_test_cell(cell)]
     notes = []
-    for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type == "code":
+    for number, cell in enumerate(notebook.cells, start=1):  # numbered as Jupyter shows them
+        if cell.cell_type == "code" and not is_test_cell(cell):
             notes += [
                 f"{filename}, cell {number}: {_kind(line)} `{line.strip()}` skipped (not Python)"
                 for line in cell.source.splitlines()
                 if MAGIC.match(line)
             ]
+    notebook.cells = [cell for cell in notebook.cells if not is_test_cell(cell)]
     source = jupytext.writes(notebook, fmt="py:percent")
     if _misplaced_future_import(source):
         source, moved = _hoist_future_imports(source)

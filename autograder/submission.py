@@ -48,7 +48,10 @@ def week_files(submission: Path, modules) -> list[Path]:
 
 
 def _converted(notebook: Path, module: str) -> SubmittedFile:
-    content = notebook.read_bytes()
+    try:
+        content = notebook.read_bytes()
+    except OSError as error:
+        return SubmittedFile(notebook, problem=f"{notebook.name} cannot be read ({error.strerror})")
     key = f"{module}-{hashlib.sha256(content).hexdigest()}"
     if key not in _CONVERTED:
         _CONVERTED[key] = _convert(content, notebook.name, _staging() / key / f"{module}.py")

@@ -62,7 +62,7 @@ def test_magics_and_shell_escapes_are_skipped_and_noted(tmp_path):
 
     assert report.score == report.max_score
     notes = report.exercises[0].notes
-    assert any("IPython magic `%matplotlib inline` skipped" in note for note in notes)
+    assert any("cell 3: IPython magic `%matplotlib inline` skipped" in note for note in notes)
     assert any("shell escape `!pip install nothing` skipped" in note for note in notes)
 
 

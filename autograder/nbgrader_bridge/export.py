@@ -34,7 +34,8 @@ def gradebook_rows(db_url: str) -> tuple[list[str], list[dict[str, object]]]:
                     continue
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
-                        row[f"{assignment.name}.{grade.name}"] = round(float(grade.score), 6)
+                        score = grade.score or 0.0  # None: waiting for a manual grade
+                        row[f"{assignment.name}.{grade.name}"] = round(float(score), 6)
             row["total"] = round(sum(float(row[column]) for column in columns), 6)
             rows.append(row)
     return ["student_id", *columns, "total"], rows
