@@ -16,7 +16,7 @@
 # `inf / inf` is `nan`. The cure is translation invariance, `softmax(z + c) = softmax(z)`: shift by
 # the maximum before exponentiating.
 #
-# Implement the four functions below. Check your work with `ml4p check week01` (or `pytest`).
+# Implement the seven functions below. Check your work with `ml4p check week01` (or `pytest`).
 # Conventions for every exercise: outputs keep the input's dtype and device, inputs are never
 # modified in place, and the functions must work for float32 and float64 on any device. A built-in
 # a docstring forbids is forbidden under every name that reaches it (`torch.ops.aten`, private
@@ -24,9 +24,12 @@
 # operations your code runs, not only the names it writes.
 
 # %%
-"""Week 1 exercises: softmax, log-sum-exp, log-softmax and the cross-entropy from logits."""
+"""Week 1 exercises: softmax, log-sum-exp, log-softmax, the cross-entropy from logits, the binary
+cross-entropy from logits, the energy of a Coulomb gas and a Metropolis step."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 
@@ -173,4 +176,146 @@ def cross_entropy_from_logits(
     """
     raise NotImplementedError(
         "week01_practices.cross_entropy_from_logits: Compute the cross-entropy between ``logits`` and integer or probability targets."
+    )
+
+
+# %% [markdown]
+# ## Binary cross-entropy from logits
+# With one logit z per sample, p = sigmoid(z) and a label y in [0, 1], the loss
+# -(y log p + (1 - y) log(1 - p)) is, written with the logit,
+# l(z, y) = max(z, 0) - z y + log(1 + exp(-|z|)).
+# The textbook form takes the log of a probability that rounds to 0 or 1: at z = 50,
+# sigmoid(z) is 1.0 in float64 and log(1 - p) is -inf. The form with the logit never
+# exponentiates a positive number.
+
+
+# %%
+def bce_with_logits(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    r"""Compute the elementwise binary cross-entropy from logits ``z`` and labels ``y``.
+
+    Exercise ``week01_practices.bce_with_logits``.
+
+    Math:
+        l(z, y) = -(y log sigmoid(z) + (1 - y) log(1 - sigmoid(z)))
+                = max(z, 0) - z * y + log1p(exp(-|z|))
+        The second form is exact and never exponentiates a positive number.
+    Args:
+        z: logits, any shape, float32 or float64, any device.
+        y: labels of the same shape, dtype and device: 0 or 1, or any probability in [0, 1].
+    Returns:
+        The elementwise loss (no reduction): shape, dtype and device of ``z``.
+    Numerics:
+        Finite and exact for |z| up to 1e4 in float32 and float64 (the textbook form gives inf or
+        nan already at |z| = 50). A confident right answer (z = 50, y = 1) has the tiny loss
+        log1p(exp(-50)) = 1.9e-22, which must keep its relative precision: use ``log1p``, not
+        log(1 + ...). Differentiable (autograd) in ``z`` and ``y``, with finite gradients.
+    Properties the grader checks:
+        l(z, 1) = l(-z, 0) (symmetry) and l(z, y) >= 0.
+    Allowed:
+        elementwise torch operations: ``clamp``/``relu``/``torch.maximum``, ``abs``, ``exp``,
+        ``log1p``, ``torch.where``.
+    Forbidden:
+        ``torch.nn.functional.binary_cross_entropy_with_logits``, ``torch.nn.BCEWithLogitsLoss``,
+        ``torch.nn.functional.binary_cross_entropy``, ``torch.nn.BCELoss``, and the built-ins that
+        are this exercise in one call: ``torch.nn.functional.softplus``, ``torch.nn.Softplus``,
+        ``torch.nn.functional.logsigmoid``, ``torch.nn.LogSigmoid`` and ``torch.logaddexp``.
+    Do not modify the inputs in place.
+    """
+    raise NotImplementedError(
+        "week01_practices.bce_with_logits: Compute the elementwise binary cross-entropy from logits ``z`` and labels ``y``."
+    )
+
+
+# %% [markdown]
+# ## Energy of a Coulomb gas in a harmonic trap
+# n charges repel each other and are held together by a harmonic trap:
+# H(x) = sum_{i<j} 1 / |x_i - x_j| + sum_i |x_i|^2.
+# Each pair counts once, and a particle does not interact with itself (|x_i - x_i| = 0). The
+# forces are -dH/dx, by autograd. In two dimensions the minima are known: two charges at distance
+# 1 (H = 1.5), three on an equilateral triangle (H = 3.931112091), four on a square
+# (H = 7.341782444).
+
+
+# %%
+def coulomb_energy(x: torch.Tensor) -> torch.Tensor:
+    r"""Compute the energy of a batch of Coulomb gases in a harmonic trap.
+
+    Exercise ``week01_practices.coulomb_energy``.
+
+    Math:
+        H(x) = sum_{i<j} 1 / |x_i - x_j|  +  sum_i |x_i|^2
+        with |.| the Euclidean norm over the ``dim`` coordinates of a particle. Every pair counts
+        once (i < j); there is no i = j term.
+    Args:
+        x: positions, shape ``(B, n, dim)`` (B configurations of n particles in ``dim`` dimensions),
+            float32 or float64, any device; the particles of a configuration are distinct.
+    Returns:
+        The energies, shape ``(B,)``, dtype and device of ``x``.
+    Numerics:
+        n = 1 has no pairs: H is the trap term alone. Differentiable (autograd) in ``x`` with
+        finite gradients (the forces are -dH/dx): beware of the diagonal, where |x_i - x_i| = 0
+        and 1/0 is inf, and of its gradient, which is nan even where ``torch.where`` masks it out.
+    Properties the grader checks:
+        invariance under permutations of the particles and under rotations; at the exact 2-D
+        minima for n = 2, 3, 4 the energy is the known minimum and the forces vanish.
+    Allowed:
+        any torch operation (broadcasting, ``torch.triu_indices``, ``torch.linalg.vector_norm``,
+        ``torch.cdist``, ...).
+    Do not modify ``x`` in place.
+    """
+    raise NotImplementedError(
+        "week01_practices.coulomb_energy: Compute the energy of a batch of Coulomb gases in a harmonic trap."
+    )
+
+
+# %% [markdown]
+# ## A Metropolis step
+# To sample from p(x) ~ exp(logp(x)), propose x' = x + width * noise and accept with probability
+# min(1, p(x') / p(x)): draw u uniform in (0, 1) and accept when u < p(x') / p(x). The ratio of
+# two probabilities that are each far below the smallest float is 0/0; compare logarithms
+# instead, log u < logp(x') - logp(x). Each configuration of the batch is accepted or rejected as
+# a whole.
+
+
+# %%
+def metropolis_step(
+    x: torch.Tensor,
+    logp_fn: Callable[[torch.Tensor], torch.Tensor],
+    width: float,
+    noise: torch.Tensor,
+    log_u: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Take one Metropolis step for every configuration of the batch ``x``.
+
+    Exercise ``week01_practices.metropolis_step``.
+
+    Math:
+        x'          = x + width * noise
+        accepted[b] = log_u[b] < logp_fn(x')[b] - logp_fn(x)[b]   (strictly less)
+        x_new[b]    = x'[b] if accepted[b] else x[b]
+        A proposal with logp_fn(x') = -inf is always rejected.
+    Args:
+        x: the current states, shape ``(B, ...)`` (e.g. ``(B, d)`` or ``(B, n, dim)``), float32 or
+            float64, any device.
+        logp_fn: the unnormalized log-density: maps a tensor of shape ``(B, ...)`` to ``(B,)``, in
+            its input's dtype and device; it may return ``-inf``.
+        width: the proposal's step size (a Python float).
+        noise: standard normal draws, same shape, dtype and device as ``x``.
+        log_u: the logarithms of uniform draws in (0, 1), shape ``(B,)``, dtype of ``x``.
+    Returns:
+        ``(x_new, accepted)``: ``x_new`` with the shape, dtype and device of ``x`` (rows accepted
+        or rejected as a whole: broadcast the decision over the trailing dims), and ``accepted``,
+        a ``torch.bool`` tensor of shape ``(B,)`` on the device of ``x``.
+    Numerics:
+        Compare in the log domain: log-densities of size 1e4 (either sign) make exp(logp) 0 or
+        inf, and the ratio 0/0 or inf/inf is nan.
+    Allowed:
+        any torch operation; call ``logp_fn`` on whole batches.
+    Forbidden:
+        drawing random numbers (``torch.rand``, ``torch.randn``, ``torch.rand_like``, ...): the
+        randomness is in ``noise`` and ``log_u``.
+    Do not modify the inputs in place.
+    """
+    raise NotImplementedError(
+        "week01_practices.metropolis_step: Take one Metropolis step for every configuration of the batch ``x``."
     )
