@@ -62,6 +62,7 @@ NULL_KINDS = (
     "zero scalar",
     "identity flow",
     "zero loss and zero gradients",
+    "the input, nothing accepted",
 )
 
 NULL_LIBRARY = """
@@ -123,6 +124,10 @@ def _null(kind, args, kwargs):
         return x, _per_sample_zero(x)
     if kind == "zero loss and zero gradients":
         return _scalar_zero(x), _zeros_like(args[0] if args else x)
+    if kind == "the input, nothing accepted":
+        if numpy:
+            return x, _np.zeros(x.shape[:1], dtype=bool)
+        return x, _torch.zeros(x.shape[:1], dtype=_torch.bool, device=x.device)
     raise ValueError(kind)
 """
 

@@ -1,8 +1,9 @@
 """Null answers score 0 on every exercise: zeros, ones, the input, a constant, a uniform
 distribution, random numbers, None, a zero per sample (a zero residual, a zero log-determinant), a
 zero scalar (a zero loss), an identity flow with zero log-determinant, a zero loss with zero
-gradients. Each is generated from the stubs' signatures (``helpers.null_submission``), so a new
-exercise is covered without writing anything."""
+gradients, the input with nothing accepted (a Metropolis step that never moves). Each is generated
+from the stubs' signatures (``helpers.null_submission``), so a new exercise is covered without
+writing anything."""
 
 from __future__ import annotations
 
