@@ -144,4 +144,7 @@ def test_cli_survives_several_attacks_at_once_and_exits_0(tmp_path):
         "week01_practices.logsumexp": "error",
         "week01_practices.log_softmax": "error",
         "week01_practices.cross_entropy_from_logits": "error",
+        "week01_practices.bce_with_logits": "passed",  # the attacks cost their neighbours nothing
+        "week01_practices.coulomb_energy": "passed",
+        "week01_practices.metropolis_step": "passed",
     }
