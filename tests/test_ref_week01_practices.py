@@ -245,7 +245,7 @@ def test_coulomb_reference_equals_the_double_loop_and_one_particle_is_the_trap()
 
 
 def test_coulomb_grader_minima_match_the_curriculum():
-    from autograder.exercises.week01_practices import exact_minimum
+    from autograder.exercises.week01_practices.coulomb import exact_minimum
 
     for n, radius, energy in MINIMA:
         assert exact_minimum(n)[0] == pytest.approx(radius, rel=1e-12)
