@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from autograder.tolerance import Tolerance, tolerance_for
+
 if TYPE_CHECKING:
     from autograder.plain import Observed
 
@@ -105,6 +107,11 @@ class Case:
             for device in devices
             for dtype in self.dtypes
         ]
+
+    def tolerance_of(self, kind: str | None = None) -> Tolerance:
+        """The tolerance of ``kind`` (default: the case's own) in this case's dtype and device."""
+        dtype = str(self.dtype).removeprefix("torch.")
+        return tolerance_for(kind or self.tolerance, dtype, self.device)
 
     def on(self, device: str) -> Case:
         return replace(self, device=device)

@@ -22,7 +22,6 @@ from autograder.hints import (
     reference,
 )
 from autograder.probe import function_probe
-from autograder.tolerance import tolerance_for
 
 BCE_BUILTINS = (
     "torch.nn.functional.binary_cross_entropy_with_logits",
@@ -47,7 +46,7 @@ BCE_OPS = (  # whichever name reached them
 
 def _nonnegative(observed: Mapping, case: Case) -> str | None:
     loss = observed_array(observed, "out", tuple(case.inputs["z"].shape))
-    tolerance = tolerance_for("reduction", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("reduction")
     floor = -tolerance.atol * max(float(case.seen("z").abs().max()), 1.0)
     bad = ~(loss >= floor)
     if not bool(bad.any()):
@@ -60,7 +59,7 @@ def _symmetric(observed: Mapping, case: Case) -> str | None:
     """The case's z is ``[w, -w]`` and y is ``[1, 0]``: both halves must agree."""
     loss = observed_array(observed, "out", tuple(case.inputs["z"].shape))
     half = loss.shape[0] // 2
-    tolerance = tolerance_for("reduction", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("reduction")
     first, second = loss[:half], loss[half:]
     scale = max(float(first.abs().max()), 1.0)
     allowed = tolerance.atol * scale + tolerance.rtol * first.abs()

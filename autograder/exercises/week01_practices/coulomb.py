@@ -22,7 +22,6 @@ from autograder.hints import (
     reference,
 )
 from autograder.probe import ProbeContext, function_probe
-from autograder.tolerance import tolerance_for
 
 MODULE = "week01_practices"
 COULOMB_GROUPS = {"values": 3.0, "edge cases": 1.0, "gradients": 2.0, "properties": 2.0}
@@ -69,7 +68,7 @@ def _copies_agree(name: str, block: int, count: int = 3):
     def check(observed: Mapping, case: Case) -> str | None:
         energy = observed_array(observed, "out", (case.inputs["x"].shape[0],))
         original, changed = energy.reshape(count, -1)[[0, block]]
-        tolerance = tolerance_for("reduction", str(case.dtype).removeprefix("torch."), case.device)
+        tolerance = case.tolerance_of("reduction")
         allowed = tolerance.rtol * original.abs() + tolerance.atol * float(original.abs().max())
         gap = (changed - original).abs()
         if bool((gap <= allowed).all()):
@@ -88,9 +87,7 @@ def _at_minimum(n: int):
 
     def check(observed: Mapping, case: Case) -> str | None:
         yours = observed_array(observed, "out", (case.inputs["x"].shape[0],))
-        tolerance = tolerance_for(
-            "closed_form", str(case.dtype).removeprefix("torch."), case.device
-        )
+        tolerance = case.tolerance_of("closed_form")
         if bool(((yours - energy).abs() <= tolerance.rtol * energy).all()):
             return None
         worst = float(yours[(yours - energy).abs().nan_to_num(math.inf).argmax()])
@@ -106,7 +103,7 @@ def _forces_vanish(observed: Mapping, case: Case) -> str | None:
     gradient = observed_array(observed, "grad:x", tuple(x.shape))
     cotangent = ProbeContext(case.on("cpu").name).cotangent(torch.zeros(x.shape[0]).double())
     scale = float(cotangent.abs().max()) * 2 * float(x.norm(dim=-1).max())
-    tolerance = tolerance_for("derivative", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("derivative")
     if not bool(gradient.isfinite().all()):
         return "the forces -dH/dx must vanish at the exact minimum; yours are not finite"
     largest = float(gradient.abs().max())

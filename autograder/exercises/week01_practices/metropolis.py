@@ -25,7 +25,6 @@ from autograder.hints import (
     raised,
 )
 from autograder.probe import ProbeContext
-from autograder.tolerance import tolerance_for
 
 X_NEW, ACCEPTED, RETURNED = "x_new", "accepted", "returned"
 RANDOM_DRAWS = (
@@ -115,7 +114,7 @@ def _follows_decision(observed: Mapping, case: Case) -> str | None:
     if accepted.shape[0] != x.shape[0]:
         raise Unfit(f"accepted: expected shape [{x.shape[0]}], got {list(item.data.shape)}")
     proposal = x + case.inputs["width"] * case.seen("noise")
-    tolerance = tolerance_for("reduction", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("reduction")
     for row in range(x.shape[0]):
         target = proposal[row] if bool(accepted[row]) else x[row]
         allowed = (

@@ -41,7 +41,6 @@ from autograder.hints import (
     reference,
 )
 from autograder.probe import ProbeContext, vjp
-from autograder.tolerance import tolerance_for
 
 MODULE = "week02_mlp_cnn"
 CONV_ARGS = ("stride", "padding", "dilation", "padding_mode")
@@ -600,7 +599,7 @@ def _check_equivariance(observed, case: Case) -> str | None:
     out = observed_array(observed, "out", shape)
     shifted = observed_array(observed, "conv(roll(x))", shape)
     rolled = torch.roll(out, shifts=tuple(case.inputs["shift"]), dims=(-2, -1))
-    tolerance = tolerance_for("conv", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("conv")
     error = float((rolled - shifted).abs().max()) if out.numel() else 0.0
     if not error <= tolerance.atol * max(float(rolled.abs().max()), 1.0):
         return (

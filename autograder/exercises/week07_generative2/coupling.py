@@ -37,7 +37,6 @@ from autograder.hints import (
 )
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp
-from autograder.tolerance import tolerance_for
 
 MODULE = "week07_generative2"
 
@@ -71,7 +70,7 @@ COUPLING_FORBIDDEN = (
 
 def _within(yours: torch.Tensor, expected: torch.Tensor, kind: str, case: Case) -> torch.Tensor:
     """Elementwise ``|yours - expected| <= atol * max(1, max|expected|) + rtol * |expected|``."""
-    tolerance = tolerance_for(kind, str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of(kind)
     scale = max(1.0, float(expected.abs().max())) if expected.numel() else 1.0
     return (yours - expected).abs() <= tolerance.atol * scale + tolerance.rtol * expected.abs()
 
@@ -293,7 +292,7 @@ def _outputs(observed, case: Case, *keys: str) -> list[torch.Tensor]:
 
 def _round_trip(observed, case: Case) -> str | None:
     back, x = _outputs(observed, case, ROUND_TRIP_Z, FORWARD_X)
-    tolerance = tolerance_for("roundtrip", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("roundtrip")
     error = (back - case.seen("z")).abs()
     if bool((error <= tolerance.atol + tolerance.rtol * x.abs()).all()):
         return None

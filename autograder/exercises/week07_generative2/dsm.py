@@ -36,7 +36,6 @@ from autograder.hints import (
 )
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp
-from autograder.tolerance import tolerance_for
 
 MODULE = "week07_generative2"
 
@@ -283,7 +282,7 @@ def _zero_loss(observed, case: Case) -> str | None:
     batch = noise.shape[0]
     sigma = sigma.reshape(batch, 1) if torch.is_tensor(sigma) else sigma
     size = float(0.5 * (noise.reshape(batch, -1) / sigma).square().sum(dim=1).mean())
-    tolerance = tolerance_for("closed_form", str(case.dtype).removeprefix("torch."), case.device)
+    tolerance = case.tolerance_of("closed_form")
     if abs(float(loss)) <= tolerance.rtol * size:
         return None
     return (
