@@ -34,7 +34,7 @@ def is_test_cell(cell) -> bool:
 
 def notebook_module(text: str, filename: str) -> tuple[str, list[str]]:
     """The Python source the grader imports for the notebook ``text``, and the notes it leaves."""
-    jupytext = _jupytext()
+    jupytext = load_jupytext()
     try:
         notebook = jupytext.reads(text, fmt="ipynb")
     except Exception as error:  # nbformat raises several unrelated types on bad JSON or schema
@@ -77,7 +77,7 @@ def _hoist_future_imports(source: str) -> tuple[str, list[str]]:
     return "".join(lines), list(dict.fromkeys(moved))
 
 
-def _jupytext():
+def load_jupytext():
     """jupytext, imported on the first notebook only.
 
     Through nbformat it imports jsonschema, whose optional IRI format check (``rfc3987_syntax``,

@@ -42,8 +42,8 @@ def week_file(submission: Path, module: str) -> SubmittedFile:
 
 
 def week_files(submission: Path, modules) -> list[Path]:
-    """The importable files of ``modules`` that exist (for a quick look at what they use)."""
-    found = [week_file(submission, module).path for module in modules]
+    """The submitted files of ``modules`` that exist, as submitted (for a look at what they use)."""
+    found = [submitted_path(submission, module) for module in modules]
     return [path for path in found if path.is_file()]
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import jupytext
-import nbformat
-
 from autograder.build import BEGIN, BuildError, week_files
 from autograder.exercise import Exercise
+from autograder.notebook import load_jupytext
 from autograder.registry import week_exercises
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -64,14 +62,15 @@ def build_course(course: Path, solutions: Path) -> list[Path]:
             continue
         target = course / "source" / solution.stem / f"{solution.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(course_notebook(solution.read_text(), exercises), target)
+        notebook = course_notebook(solution.read_text(), exercises)
+        load_jupytext().write(notebook, target, fmt="ipynb")
         written.append(target)
     return written
 
 
 def course_notebook(solution_source: str, exercises: tuple[Exercise, ...]):
     """The source notebook of one week: solution cells, and a test cell after each exercise."""
-    notebook = jupytext.reads(solution_source, fmt="py:percent")
+    notebook = load_jupytext().reads(solution_source, fmt="py:percent")
     notebook.metadata.pop("jupytext", None)  # the .ipynb stands alone: no paired .py on save
     by_name = {exercise.name: exercise for exercise in exercises}
     cells = []
@@ -91,7 +90,9 @@ def course_notebook(solution_source: str, exercises: tuple[Exercise, ...]):
 
 
 def _test_cell(exercise: Exercise):
-    cell = nbformat.v4.new_code_cell(TEST_CELL.format(id=exercise.id, points=exercise.points))
+    from nbformat.v4 import new_code_cell  # loaded with jupytext (see load_jupytext)
+
+    cell = new_code_cell(TEST_CELL.format(id=exercise.id, points=exercise.points))
     cell.metadata["nbgrader"] = _metadata(exercise.name, grade=True, points=exercise.points)
     return cell
 

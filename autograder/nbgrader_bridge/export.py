@@ -20,25 +20,29 @@ from autograder.registry import all_exercises, select
 
 def gradebook_rows(db_url: str) -> tuple[list[str], list[dict[str, object]]]:
     """The CSV's columns and one row per student, from the gradebook at ``db_url``."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     with Gradebook(db_url) as gradebook:
         columns = _columns(gradebook)
-        rows = []
-        for student in sorted(gradebook.students, key=lambda s: s.id):
-            row: dict[str, object] = {"student_id": student.id} | dict.fromkeys(columns, 0.0)
-            for assignment in gradebook.assignments:
-                try:
-                    submission = gradebook.find_submission(assignment.name, student.id)
-                except MissingEntry:
-                    continue
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        score = grade.score or 0.0  # None: waiting for a manual grade
-                        row[f"{assignment.name}.{grade.name}"] = round(float(score), 6)
-            row["total"] = round(sum(float(row[column]) for column in columns), 6)
-            rows.append(row)
-    return ["student_id", *columns, "total"], rows
+        rows = {
+            student.id: {"student_id": student.id} | dict.fromkeys(columns, 0.0)
+            for student in sorted(gradebook.students, key=lambda s: s.id)
+        }
+        for student, assignment, grade in _submitted_grades(gradebook):
+            score = grade.score or 0.0  # None: waiting for a manual grade
+            rows[student][f"{assignment}.{grade.name}"] = round(float(score), 6)
+    for row in rows.values():
+        row["total"] = round(sum(float(row[column]) for column in columns), 6)
+    return ["student_id", *columns, "total"], list(rows.values())
+
+
+def _submitted_grades(gradebook):
+    """(student id, assignment name, grade) of every graded cell of every submission."""
+    for assignment in gradebook.assignments:
+        for submission in assignment.submissions:
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    yield submission.student.id, assignment.name, grade
 
 
 def _columns(gradebook) -> list[str]:
@@ -90,13 +94,9 @@ def autograded_scores(db_url: str) -> dict[tuple[str, str], dict[str, float]]:
     modules = {exercise.module for exercise in all_exercises()}
     found: dict[tuple[str, str], dict[str, float]] = {}
     with Gradebook(db_url) as gradebook:
-        for assignment in gradebook.assignments:
-            if assignment.name not in modules:
-                continue
-            for submission in assignment.submissions:
-                scores = found.setdefault((submission.student.id, assignment.name), {})
-                for notebook in submission.notebooks:
-                    for cell in notebook.grades:
-                        if cell.auto_score is not None:
-                            scores[cell.name] = float(cell.auto_score)
+        for student, assignment, grade in _submitted_grades(gradebook):
+            if assignment in modules:
+                scores = found.setdefault((student, assignment), {})
+                if grade.auto_score is not None:
+                    scores[grade.name] = float(grade.auto_score)
     return found
