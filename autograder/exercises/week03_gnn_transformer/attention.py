@@ -1,0 +1,3 @@
+"""attention checks of week03_gnn_transformer (none yet)."""
+
+EXERCISES: list = []

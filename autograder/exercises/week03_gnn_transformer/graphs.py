@@ -1,0 +1,3 @@
+"""graphs checks of week03_gnn_transformer (none yet)."""
+
+EXERCISES: list = []

@@ -1,0 +1,3 @@
+"""equivariant checks of week04_symmetry (none yet)."""
+
+EXERCISES: list = []
