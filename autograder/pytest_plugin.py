@@ -45,6 +45,11 @@ def _submission(config: pytest.Config) -> str | None:
     return config.getoption("--submission") or config.getini("ml4p_submission") or None
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With a submission, no test file is imported: the grading tests are the whole session."""
+    return True if _submission(config) is not None else None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items) -> None:
     submission = _submission(config)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from autograder.grade import grade_exercise
-from autograder.registry import all_exercises, exercise_by_id
+from autograder.grade import build_cases, exercise_check_names, grade_exercise
+from autograder.registry import all_exercises, exercise_by_id, select
 from autograder.report import STATUSES
 
 EXERCISE_IDS = [exercise.id for exercise in all_exercises()]
@@ -151,8 +151,6 @@ def test_json_is_byte_identical_for_the_same_seed(root, tmp_path):
 
 def test_a_different_seed_gives_different_cases(root):
     exercise = exercise_by_id("week01_practices.softmax")
-    from autograder.grade import build_cases
-
     first, second = build_cases(exercise, 0), build_cases(exercise, 1)
     assert [c.name for c in first] == [c.name for c in second]
     assert not all(
@@ -221,3 +219,5 @@ def test_pytest_plugin_runs_one_test_per_check(root):
     done = subprocess.run(passing, cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout
     assert "ml4p score" in done.stdout
+    checks = sum(len(exercise_check_names(e, build_cases(e, 0))) for e in select(weeks=["1"]))
+    assert f"{checks} passed" in done.stdout  # the grading checks, and none of the repo's own tests
