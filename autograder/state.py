@@ -18,12 +18,13 @@ from __future__ import annotations
 import builtins
 import logging
 import math
+import operator
 import os
 import random
 import sys
 import types
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,10 +201,10 @@ class GlobalState:
         changes = []
         for name, saved in self.attributes.items():
             space = WATCHED_NAMESPACES[name]
-            current = dict(vars(space))
-            for key in sorted(set(saved) | set(current)):
+            current = vars(space)
+            for key in _changed_keys(saved, current):
                 before, now = saved.get(key, _MISSING), current.get(key, _MISSING)
-                if before is now or key in CACHE_ATTRIBUTES:
+                if key in CACHE_ATTRIBUTES:
                     continue
                 if before is _MISSING and isinstance(now, types.ModuleType):
                     continue  # a submodule imported lazily
@@ -217,6 +218,16 @@ class GlobalState:
                 except (AttributeError, TypeError):
                     changes.append(f"{name}.{key} could not be restored")
         return changes
+
+
+def _changed_keys(saved: dict[str, Any], current: Mapping[str, Any]) -> list[str]:
+    """The names bound to another object, added or removed, sorted (one pass over each side: the
+    namespaces hold thousands of names and this runs after every call of student code)."""
+    if len(saved) == len(current) and all(map(operator.is_, saved, current)):
+        if all(map(operator.is_, saved.values(), current.values())):
+            return []  # the same names in the same order, bound to the same objects
+    changed = {key for key, value in current.items() if saved.get(key, _MISSING) is not value}
+    return sorted(changed | {key for key in saved if key not in current})
 
 
 def _wraps(now: Any, before: Any) -> bool:
