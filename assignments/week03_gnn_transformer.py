@@ -43,7 +43,7 @@ import torch
 
 # %% [markdown]
 # ## Graph convolution
-# On the slides a graph convolution layer is h = phi(A~ x W) with A~ = A + I: each node sums its
+# On the slides a graph convolution layer is h = sigma(A~ x W) with A~ = A + I: each node sums its
 # neighbours' features and its own (the self-loop), then a weight matrix shared by all nodes mixes
 # the features. High-degree nodes then get large sums; Kipf and Welling normalize symmetrically,
 # D~^{-1/2} A~ D~^{-1/2} with D~ the diagonal matrix of degrees, and on a directed graph one takes
@@ -75,9 +75,9 @@ def graph_conv(
              D~^{-1} A~,        A^[i, j] = A~[i, j] / deg_i                   if normalize == 'row'
              D~^{-1/2} A~ D~^{-1/2}, A^[i, j] = A~[i, j] / sqrt(deg_i deg_j)  if normalize == 'sym'
         h = activation(A^ x W)   (no activation when ``activation`` is None)
-        1/deg and 1/sqrt(deg) read as 0 where deg = 0: a node of degree 0 (no neighbours, no
-        self-loop) has an empty row, its entries of A^ are 0, never 1/0 or 1/sqrt(0) times 0, and
-        its output is activation(0).
+        1/deg and 1/sqrt(deg) are read as 0 where deg = 0: a node of degree 0 (no neighbours,
+        no self-loop) has an empty row of A^ and the output activation(0); 0 * (1/0) = nan there
+        is a bug.
     Args:
         x: node features, shape ``(..., N, F_in)``, float32 or float64, any device.
         adj: adjacency matrix, shape ``(..., N, N)`` with the same leading (batch) dims as ``x``:
@@ -131,7 +131,8 @@ def message_passing(
         i = edge_index[1, e]; its message is m_e = psi(x_i, x_j) (target first).
         a_i = aggr over the edges e with target i of m_e, per message component:
               'sum': sum_e m_e;  'mean': (sum_e m_e) / (number of such edges);  'max': max_e m_e.
-        A node that is the target of no edge has a_i = 0, for every ``aggr`` (not 0/0, not -inf).
+        A node that is the target of no edge has a_i = 0, for every ``aggr`` (not 0/0, not -inf);
+        a node that receives messages takes their max, even where it is negative.
         h = phi(x, a).
         Every column counts: an edge listed twice sends its message twice (it counts twice in
         'sum' and 'mean'). Self-loops (i -> i) are ordinary edges.
