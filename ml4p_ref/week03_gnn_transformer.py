@@ -38,3 +38,16 @@ def multi_head_attention(
         for i in range(W_q.shape[0])
     ]
     return torch.cat(heads, dim=-1) @ W_o
+
+
+def sinusoidal_positions(
+    n: int, d: int, dtype: torch.dtype = torch.float32, device: torch.device | str | None = None
+) -> torch.Tensor:
+    """Reference for week03_gnn_transformer.sinusoidal_positions: column by column, in float64,
+    the frequency of column j set by its even column 2 * (j // 2)."""
+    position = torch.arange(n, dtype=torch.float64)
+    columns = []
+    for column in range(d):
+        angle = position / 10000.0 ** (2 * (column // 2) / d)
+        columns.append(torch.sin(angle) if column % 2 == 0 else torch.cos(angle))
+    return torch.stack(columns, dim=-1).to(dtype=dtype, device=device)

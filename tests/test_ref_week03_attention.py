@@ -232,3 +232,54 @@ def test_causal_self_attention_has_a_lower_triangular_jacobian():
     later = torch.ones(n, n, dtype=torch.bool).triu(1)
     assert bool((size[later] == 0).all())
     assert bool((size[~later] > 0).all())
+
+
+# ----------------------------------------------------------------------------------------- positions
+@pytest.mark.parametrize("n, d", [(6, 8), (9, 5), (1, 4), (40, 2)])
+def test_positions_reference_is_the_formula_term_by_term(n, d):
+    expected = [
+        [
+            (math.sin if column % 2 == 0 else math.cos)(pos / 10000 ** (2 * (column // 2) / d))
+            for column in range(d)
+        ]
+        for pos in range(n)
+    ]
+    out = ref.sinusoidal_positions(n, d, dtype=torch.float64)
+    torch.testing.assert_close(out, torch.tensor(expected, dtype=torch.float64), rtol=0, atol=1e-15)
+
+
+def test_positions_row_zero_and_dtype():
+    assert ref.sinusoidal_positions(1, 5).tolist() == [[0.0, 1.0, 0.0, 1.0, 0.0]]
+    assert ref.sinusoidal_positions(3, 4).dtype == torch.float32
+    assert ref.sinusoidal_positions(3, 4, dtype=torch.float64).dtype == torch.float64
+
+
+def test_moving_k_positions_on_rotates_every_pair_by_k_times_its_frequency():
+    n, d, k = 12, 8, 3
+    out = ref.sinusoidal_positions(n, d, dtype=torch.float64)
+    for i in range(d // 2):
+        angle = k / 10000 ** (2 * i / d)
+        rotation = torch.tensor(
+            [[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]],
+            dtype=torch.float64,
+        )
+        pair = out[:, 2 * i : 2 * i + 2]  # rows (sin, cos) of pos * w_i
+        torch.testing.assert_close(pair[:-k] @ rotation, pair[k:], rtol=0, atol=1e-14)
+
+
+def test_adding_positions_breaks_the_permutation_equivariance_of_self_attention():
+    generator = torch.Generator().manual_seed(14)
+    weights = projections(generator, 2, 6, 3, 3, 6)
+    n = 5
+    x = draw(generator, 1, n, 6)
+    order = torch.tensor([1, 0, 2, 3, 4])
+    encoding = ref.sinusoidal_positions(n, 6, dtype=torch.float64)
+
+    def attend(tokens):
+        return ref.multi_head_attention(tokens, tokens, *weights)
+
+    torch.testing.assert_close(attend(x[:, order]), attend(x)[:, order], rtol=1e-13, atol=1e-14)
+    gap = (attend(x[:, order] + encoding) - attend(x + encoding)[:, order]).abs().max()
+    assert gap.item() > 1e-3
+    distances = torch.cdist(encoding, encoding) + torch.eye(n, dtype=torch.float64)
+    assert distances.min().item() > 0.1  # every two positions told apart

@@ -285,7 +285,10 @@ ATTENTION_EXERCISES = [
 ]
 
 
-# multi-head attention is checked in its own file, on top of the helpers above
+# multi-head attention and the positions are checked in their own files, on the helpers above
 from autograder.exercises.week03_gnn_transformer.mha import EXERCISES as MHA  # noqa: E402
+from autograder.exercises.week03_gnn_transformer.positions import (  # noqa: E402
+    EXERCISES as POSITIONS,
+)
 
-EXERCISES = ATTENTION_EXERCISES + MHA
+EXERCISES = ATTENTION_EXERCISES + MHA + POSITIONS
