@@ -14,7 +14,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week03_gnn_transformer.attention import (
+from autograder.exercises.week03_gnn_transformer.sdpa import (
     FORBIDDEN,
     FORBIDDEN_OPS,
     MODULE,

@@ -13,7 +13,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week03_gnn_transformer.attention import MODULE
+from autograder.exercises.week03_gnn_transformer.sdpa import MODULE
 from autograder.hints import Evidence, Hint, at_stage, explained_by
 from autograder.probe import ProbeContext
 
@@ -153,6 +153,5 @@ EXERCISES = [
         lesson="columns 2i and 2i+1 are the sine and cosine of one angle pos / 10000^(2i/d): a "
         "frequency per column index breaks the pairs",
         hints=POSITIONS_HINTS,
-        devices=("cpu", "cuda"),
     ),
 ]
