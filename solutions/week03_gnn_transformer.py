@@ -24,8 +24,8 @@
 # float32 and float64 on any device.
 
 # %%
-"""Week 3 exercises: graph convolution, message passing, scaled dot-product attention and
-multi-head attention."""
+"""Week 3 exercises: graph convolution, message passing, scaled dot-product attention,
+multi-head attention and sinusoidal positions."""
 
 from __future__ import annotations
 
@@ -191,3 +191,184 @@ def message_passing(
 # ## Part 2: attention
 # Attention is a soft dictionary: each query asks every key how similar it is, and takes the
 # values weighted by the softmax of those similarities.
+
+# %% [markdown]
+# ### Scaled dot-product attention
+# Stack the queries, keys and values as rows of Q (N_q x d), K (N_k x d) and V (N_k x d_v). Query
+# i scores key j by the dot product q_i . k_j / sqrt(d); a softmax over the keys turns the scores
+# of a query into weights, and the output of the query is the weighted mean of the values. The
+# 1/sqrt(d) keeps the scores of order one whatever d: the dot product of two random vectors with
+# unit entries grows like sqrt(d), and a softmax of large scores is a hard argmax with vanishing
+# gradients. A boolean mask says which keys a query may attend to (True = may attend); a query
+# that may attend to no key at all gets the output 0.
+
+
+# %%
+def scaled_dot_product_attention(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None
+) -> torch.Tensor:
+    r"""Attend from every query to the keys, and average the values with the attention weights.
+
+    Exercise ``week03_gnn_transformer.scaled_dot_product_attention``.
+
+    Math:
+        A = softmax(Q K^T / sqrt(d)) along the keys,   out = A V,
+        i.e. out_i = sum_j A_ij v_j with A_ij = exp(s_ij) / sum_j' exp(s_ij'), s_ij = q_i . k_j / sqrt(d)
+        and d the size of a query (and of a key). With a mask, keys with ``mask[..., i, j] = False``
+        are left out of query i's softmax (A_ij = 0); a query whose mask row is all False attends
+        to nothing and its output is a row of zeros.
+    Args:
+        q: queries, shape ``(..., N_q, d)``, float32 or float64, any device.
+        k: keys, shape ``(..., N_k, d)``, same dtype and device.
+        v: values, shape ``(..., N_k, d_v)``, same dtype and device; d_v may differ from d.
+        mask: ``None`` (every query attends to every key) or a bool tensor broadcastable to
+            ``(..., N_q, N_k)``, True where query i may attend to key j (as
+            ``F.scaled_dot_product_attention``); e.g. shape ``(N_q, N_k)``, shared by every batch
+            element and head.
+        The leading dimensions ``...`` (batch, heads) are the same for q, k and v.
+    Returns:
+        ``out``, shape ``(..., N_q, d_v)``, dtype and device of ``q``.
+    Numerics:
+        Must stay finite for q and k of size 1e4 in float32 (scores of order 1e8: use a stable
+        softmax). A fully masked query row gives zeros, not nan, and finite gradients.
+        Differentiable (autograd) in q, k and v.
+    Properties the grader checks:
+        a single key gives out = v; q = 0 gives the mean of the values; permuting the queries
+        permutes the outputs (equivariance); permuting the keys and values together changes
+        nothing (invariance); cross-attention with N_q != N_k and d_v != d.
+    Allowed:
+        any torch operation, ``torch.softmax`` included.
+    Forbidden:
+        ``torch.nn.functional.scaled_dot_product_attention`` (and the private attention kernels
+        and ``_safe_softmax`` it runs), ``torch.nn.MultiheadAttention``,
+        ``torch.nn.functional.multi_head_attention_forward``.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5
+    if mask is None:
+        return torch.softmax(scores, dim=-1) @ v
+    scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)  # nan on fully masked rows: replaced by zeros
+    attends_to_nothing = ~mask.any(dim=-1, keepdim=True)
+    return weights.masked_fill(attends_to_nothing, 0.0) @ v
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ### Multi-head attention
+# One attention looks at the inputs through one set of projections. Multi-head attention runs h
+# of them side by side, head i with its own projections W_i^Q, W_i^K, W_i^V, concatenates the h
+# outputs along the features in head order, and mixes them with W^O:
+# mha(x_q, x_kv) = [head_1, ..., head_h] W^O,  head_i = Attention(x_q W_i^Q, x_kv W_i^K, x_kv W_i^V).
+# With x_q = x_kv it is self-attention, which is permutation equivariant: relabelling the tokens
+# relabels the outputs. A causal mask (query i attends to keys j <= i) makes output i independent
+# of the tokens after i.
+
+
+# %%
+def multi_head_attention(
+    x_q: torch.Tensor,
+    x_kv: torch.Tensor,
+    W_q: torch.Tensor,
+    W_k: torch.Tensor,
+    W_v: torch.Tensor,
+    W_o: torch.Tensor,
+    mask: torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""Multi-head attention of the queries ``x_q`` to the keys and values ``x_kv``, without biases.
+
+    Exercise ``week03_gnn_transformer.multi_head_attention``.
+
+    Math:
+        head_i = Attention(x_q W_q[i], x_kv W_k[i], x_kv W_v[i])          (scaled dot-product,
+                 scaled by 1/sqrt(d), d = W_q.shape[-1], the size of one head's queries)
+        out = [head_0, head_1, ..., head_{h-1}] W_o
+        where [...] concatenates the heads along the features in head order: features
+        i*d_v ... (i+1)*d_v - 1 of the concatenation are head i.
+    Args:
+        x_q: query tokens, shape ``(B, N, F)``, float32 or float64, any device.
+        x_kv: key/value tokens, shape ``(B, M, F)``, same dtype and device (x_kv = x_q for
+            self-attention).
+        W_q, W_k: query and key projections, shape ``(h, F, d)``.
+        W_v: value projections, shape ``(h, F, d_v)``.
+        W_o: output projection, shape ``(h * d_v, d_out)``.
+        mask: ``None`` or a bool tensor broadcastable to ``(B, N, M)`` (e.g. ``(N, M)`` for all the
+            batch, or ``(B, N, M)``), True where query i may attend to key j; the same for every
+            head. A query that may attend to no key gives a head output of zeros.
+    Returns:
+        ``out``, shape ``(B, N, d_out)``, dtype and device of ``x_q``.
+    Numerics:
+        Differentiable (autograd) in every input. With h = 1 it is scaled dot-product attention
+        of the projections, followed by W_o.
+    Properties the grader checks:
+        self-attention is permutation equivariant; with the causal mask ``tril(ones(N, N))``
+        (query i attends to keys j <= i) d out_i / d x_j = 0 for j > i; agreement with
+        ``torch.nn.MultiheadAttention(F, h, bias=False, batch_first=True)`` when d = d_v = F / h.
+    Allowed:
+        any torch operation, your own ``scaled_dot_product_attention``, ``torch.einsum``.
+    Forbidden:
+        ``torch.nn.functional.scaled_dot_product_attention``, ``torch.nn.MultiheadAttention``,
+        ``torch.nn.functional.multi_head_attention_forward``.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    q = torch.einsum("bnf,hfd->bhnd", x_q, W_q)
+    k = torch.einsum("bmf,hfd->bhmd", x_kv, W_k)
+    v = torch.einsum("bmf,hfd->bhmd", x_kv, W_v)
+    head_mask = None if mask is None else mask.unsqueeze(-3)  # one mask for every head
+    heads = scaled_dot_product_attention(q, k, v, head_mask)  # (B, h, N, d_v)
+    batch, count, tokens, d_v = heads.shape
+    merged = heads.transpose(1, 2).reshape(batch, tokens, count * d_v)  # head order in features
+    return merged @ W_o
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ### Sinusoidal positions
+# Self-attention does not know the order of its tokens: permute them and the outputs are permuted
+# alike. Where the order matters (a sentence, a time series, a chain of residues), add to token pos
+# an encoding of its position. The sinusoidal encoding gives each pair of columns (2i, 2i+1) the
+# sine and cosine of one angle pos * w_i, with frequencies w_i = 1 / 10000^(2i/d) from one turn per
+# 2 pi positions down to one per 10000 * 2 pi. Moving k positions on rotates every pair by the
+# angle k * w_i, so relative positions are easy to read off, and no two positions get the same
+# encoding: adding it breaks the permutation equivariance.
+
+
+# %%
+def sinusoidal_positions(
+    n: int, d: int, dtype: torch.dtype = torch.float32, device: torch.device | str | None = None
+) -> torch.Tensor:
+    r"""The sinusoidal position encoding of positions 0, ..., n - 1 in d features.
+
+    Exercise ``week03_gnn_transformer.sinusoidal_positions``.
+
+    Math:
+        PE[pos, 2i]     = sin(pos * w_i),
+        PE[pos, 2i + 1] = cos(pos * w_i),      w_i = 1 / 10000^(2i / d),
+        for every column 2i < d and 2i + 1 < d: the two columns of a pair share one frequency, set
+        by the even column 2i. For odd d the last column is a sine.
+    Args:
+        n: the number of positions, n >= 1.
+        d: the number of features, d >= 1 (odd allowed).
+        dtype: the floating dtype of the result (float32 or float64).
+        device: the device of the result (``None``: the CPU).
+    Returns:
+        ``PE``, shape ``(n, d)``, of ``dtype`` on ``device``. Row 0 is [0, 1, 0, 1, ...].
+    Numerics:
+        Exact to float32 rounding for n up to a few tens.
+    Properties the grader checks:
+        no two positions get the same encoding (so that adding it to the tokens breaks the
+        permutation equivariance of self-attention); each (sin, cos) pair lies on the unit circle.
+    Allowed:
+        any torch operation.
+    """
+    ### BEGIN SOLUTION
+    position = torch.arange(n, dtype=dtype, device=device)[:, None]
+    even_columns = torch.arange(0, d, 2, dtype=dtype, device=device)
+    angles = position * 10000.0 ** (-even_columns / d)  # (n, ceil(d / 2))
+    encoding = torch.empty(n, d, dtype=dtype, device=device)
+    encoding[:, 0::2] = torch.sin(angles)
+    encoding[:, 1::2] = torch.cos(angles[:, : d // 2])
+    return encoding
+    ### END SOLUTION
