@@ -1,0 +1,167 @@
+"""Trust tests for the week 4 reference, part 1 (symmetry built into the architecture): closed forms,
+central finite differences in float64, exact symmetry identities, and agreement with the solution."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import torch
+
+from autograder.nets import TensorMLP
+from ml4p_ref import week04_symmetry as reference
+from solutions import week04_symmetry as solution
+
+pytestmark = pytest.mark.week04
+
+
+def draw(*shape: int, seed: int = 0) -> torch.Tensor:
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+
+def tanh_mlp(sizes: list[int], seed: int) -> TensorMLP:
+    weights = {}
+    for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
+        weights[f"W{layer}"] = draw(fan_in, fan_out, seed=seed + 2 * layer) / fan_in**0.5
+        weights[f"b{layer}"] = 0.1 * draw(fan_out, seed=seed + 2 * layer + 1)
+    return TensorMLP(weights)
+
+
+def orthogonal(dim: int, seed: int) -> torch.Tensor:
+    q, r = torch.linalg.qr(draw(dim, dim, seed=seed))
+    return q * torch.sign(torch.diagonal(r))
+
+
+def central_difference(f, x: torch.Tensor, h: float = 1e-5) -> torch.Tensor:
+    """d f(x).sum() / dx by central differences, entry by entry (float64)."""
+    gradient = torch.zeros_like(x)
+    for index in itertools.product(*map(range, x.shape)):
+        step = torch.zeros_like(x)
+        step[index] = h
+        gradient[index] = (f(x + step).sum() - f(x - step).sum()) / (2 * h)
+    return gradient
+
+
+# ----------------------------------------------------------------------------------------- energy
+def test_energy_of_a_linear_pair_term_is_the_closed_form():
+    """g(d2) = a d2 + b: E = a (n sum_i |x_i|^2 - |sum_i x_i|^2) + b n (n - 1) / 2."""
+    x, a, b = draw(4, 5, 3, seed=1), 0.7, -0.3
+    n = x.shape[1]
+    expected = a * (n * x.square().sum((1, 2)) - x.sum(1).square().sum(-1)) + b * n * (n - 1) / 2
+    torch.testing.assert_close(
+        reference.invariant_energy(x, lambda d2: a * d2 + b), expected, rtol=1e-13, atol=1e-13
+    )
+
+
+def test_energy_is_half_the_double_sum_over_distinct_pairs():
+    x, g = draw(3, 6, 2, seed=2), tanh_mlp([1, 8, 1], seed=3)
+    n = x.shape[1]
+    double_sum = sum(
+        g((x[:, i] - x[:, j]).norm(dim=-1, keepdim=True) ** 2)[:, 0]
+        for i in range(n)
+        for j in range(n)
+        if i != j
+    )
+    torch.testing.assert_close(
+        reference.invariant_energy(x, g), double_sum / 2, rtol=1e-13, atol=1e-14
+    )
+
+
+def test_energy_of_one_particle_is_zero_and_invariant_under_the_euclidean_group():
+    g = tanh_mlp([1, 8, 1], seed=4)
+    assert torch.equal(reference.invariant_energy(draw(2, 1, 3), g), torch.zeros(2).double())
+    x = draw(3, 5, 3, seed=5)
+    energy = reference.invariant_energy(x, g)
+    for q in (orthogonal(3, 6), -orthogonal(3, 7)):  # det +1 and det -1
+        moved = x[:, torch.randperm(5, generator=torch.Generator().manual_seed(8))] @ q + 2.5
+        torch.testing.assert_close(
+            reference.invariant_energy(moved, g), energy, rtol=1e-12, atol=1e-14
+        )
+
+
+def test_energy_gradient_is_finite_where_particles_coincide():
+    x = draw(2, 3, 2, seed=9)
+    x[:, 1] = x[:, 0]
+    x.requires_grad_(True)
+    reference.invariant_energy(x, tanh_mlp([1, 8, 1], seed=10)).sum().backward()
+    assert bool(x.grad.isfinite().all())
+
+
+# ----------------------------------------------------------------------------------------- forces
+def test_forces_of_harmonic_springs_are_the_closed_form():
+    """E = (k/2) sum_{i<j} |x_i - x_j|^2: F_i = -k (n x_i - sum_j x_j)."""
+    x, k = draw(3, 4, 3, seed=11), 1.7
+    n = x.shape[1]
+
+    def springs(positions):
+        return solution.invariant_energy(positions, lambda d2: 0.5 * k * d2)
+
+    expected = -k * (n * x - x.sum(dim=1, keepdim=True))
+    torch.testing.assert_close(reference.forces(x, springs), expected, rtol=1e-13, atol=1e-13)
+
+
+def test_forces_match_central_differences_of_a_pair_energy():
+    x, g = draw(2, 4, 3, seed=12), tanh_mlp([1, 8, 1], seed=13)
+
+    def energy(positions):
+        return reference.invariant_energy(positions, g)
+
+    torch.testing.assert_close(
+        reference.forces(x, energy), -central_difference(energy, x), rtol=1e-6, atol=1e-8
+    )
+
+
+def test_forces_of_an_invariant_energy_conserve_momentum_and_angular_momentum():
+    x, g = draw(3, 6, 3, seed=14), tanh_mlp([1, 8, 1], seed=15)
+    force = reference.forces(x, lambda positions: reference.invariant_energy(positions, g))
+    scale = force.abs().max()
+    assert float(force.sum(dim=1).abs().max()) <= 1e-12 * scale
+    torque = torch.linalg.cross(x, force, dim=-1).sum(dim=1)
+    assert float(torque.abs().max()) <= 1e-12 * scale * x.abs().max()
+
+
+def test_forces_stay_differentiable_in_the_energy_parameters():
+    """d(sum_i c_i . F_i)/dw by autograd through the reference = central differences in w."""
+    x, w = draw(2, 3, 2, seed=16), draw(1, 1, seed=17)
+    cotangent = draw(2, 3, 2, seed=18)
+
+    def energy_with(weight):
+        return lambda positions: reference.invariant_energy(
+            positions, lambda d2: torch.tanh(d2 @ weight)
+        )
+
+    w.requires_grad_(True)
+    (autograd,) = torch.autograd.grad((reference.forces(x, energy_with(w)) * cotangent).sum(), w)
+    h = 1e-6
+    with torch.no_grad():
+        plus = (reference.forces(x, energy_with(w + h)) * cotangent).sum()
+        minus = (reference.forces(x, energy_with(w - h)) * cotangent).sum()
+    torch.testing.assert_close(
+        autograd, ((plus - minus) / (2 * h)).reshape(1, 1), rtol=1e-6, atol=1e-9
+    )
+
+
+def test_forces_of_a_constant_energy_are_zero():
+    x = draw(2, 3, 2, seed=19)
+    c = torch.tensor(0.4, dtype=torch.float64, requires_grad=True)
+    for energy in (
+        lambda p: c * torch.ones(p.shape[0], dtype=p.dtype),
+        lambda p: torch.ones(p.shape[0]).double(),
+    ):
+        assert torch.equal(reference.forces(x, energy), torch.zeros_like(x))
+
+
+# ----------------------------------------------------------------------------------------- solution
+@pytest.mark.parametrize("n, dim", [(1, 3), (2, 2), (5, 3)])
+def test_solution_agrees_with_the_reference(n, dim):
+    x, g = draw(3, n, dim, seed=20 + n), tanh_mlp([1, 8, 1], seed=21)
+    torch.testing.assert_close(
+        solution.invariant_energy(x, g), reference.invariant_energy(x, g), rtol=1e-12, atol=1e-14
+    )
+
+    def energy(positions):
+        return reference.invariant_energy(positions, g)
+
+    torch.testing.assert_close(
+        solution.forces(x, energy), reference.forces(x, energy), rtol=1e-12, atol=1e-14
+    )
