@@ -33,4 +33,14 @@ def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -
     return -torch.func.vmap(torch.func.grad(energy_of_one))(x)
 
 
+def slater_logdet(
+    orbital_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week04_symmetry.slater_logdet: ``torch.linalg.slogdet`` of the matrices
+    ``M[b, i, j] = phi_j(x[b, i])``, built one particle at a time."""
+    rows = [orbital_fn(x[:, i]) for i in range(x.shape[1])]
+    sign, logabs = torch.linalg.slogdet(torch.stack(rows, dim=1))
+    return sign, logabs
+
+
 # ------------------------------------------------------------------------------- averaging over a group

@@ -141,6 +141,73 @@ def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -
 
 
 # %% [markdown]
+# ## A Slater determinant
+# Fermions are antisymmetric: exchanging two particles flips the sign of the wavefunction. The
+# Slater determinant of n one-particle orbitals phi_1, ..., phi_n is antisymmetric by construction,
+#
+#     psi(x_1, ..., x_n) = det M,   M[i, j] = phi_j(x_i)   (a particle per row, an orbital per column),
+#
+# because permuting the particles permutes the rows of M, and det(P M) = sgn(P) det M. It vanishes
+# when two particles coincide (two equal rows). For many particles det M is far below the smallest
+# (or above the largest) float, so we work with the pair (sign, log|det M|), as
+# ``torch.linalg.slogdet`` does. Here you compute that pair yourself from an LU decomposition
+# P M = L U with partial pivoting: det M = det(P)^-1 prod_i U_ii, each row exchange flips the sign.
+
+
+# %%
+def slater_logdet(
+    orbital_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Compute the sign and the log-magnitude of the Slater determinant det M, M[b, i, j] = phi_j(x[b, i]).
+
+    Exercise ``week04_symmetry.slater_logdet``.
+
+    Math:
+        M[b, i, j] = phi_j(x[b, i]): row i is particle i, column j is orbital j.
+        psi[b] = det M[b] = sign[b] * exp(logabs[b]). With the LU decomposition of
+        ``torch.linalg.lu_factor_ex`` (M = P L U, L with a unit diagonal, ``pivots`` 1-based: row i was
+        exchanged with row pivots[i] - 1), det M = (-1)^s * prod_i U_ii, where s is the number of
+        i with pivots[i] != i + 1. So sign = (-1)^s * prod_i sign(U_ii) and
+        logabs = sum_i log|U_ii|.
+    Args:
+        orbital_fn: the n orbitals: maps positions of shape ``(..., dim)`` to their values
+            ``(..., n)`` (entry j is phi_j), in its input's dtype and device; so ``orbital_fn(x)``
+            is the whole batch of matrices M, shape ``(B, n, n)``.
+        x: positions, shape ``(B, n, dim)``, float32 or float64, any device.
+    Returns:
+        ``(sign, logabs)``, each of shape ``(B,)``, dtype and device of ``x``: sign is +1 or -1
+        (0 where M is exactly singular, with logabs = -inf), as ``torch.linalg.slogdet``.
+    Numerics:
+        Never form det M itself, nor the product of the U_ii: for 40 particles with orbitals of
+        size 1e-9 (or 1e9) it under- (over-) flows even in float64, while logabs is an ordinary
+        number. ``logabs`` must be differentiable (autograd) in ``x`` and in the parameters of
+        ``orbital_fn``. Where two particles coincide |det M| must come out tiny (round-off only):
+        do not clamp |U_ii| or add an epsilon.
+    Properties the grader checks:
+        exchanging two particles flips the sign and keeps logabs; a permutation multiplies the
+        sign by its parity; |det M| is tiny where two particles coincide.
+    Allowed:
+        ``torch.linalg.lu_factor_ex``, ``torch.linalg.lu`` and any elementwise torch operation
+        (``torch.linalg.lu_factor`` raises where M is exactly singular: two equal rows).
+    Forbidden:
+        ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``, ``torch.logdet`` and their
+        aliases and ``Tensor`` methods.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    matrices = orbital_fn(x)
+    lu, pivots, _ = torch.linalg.lu_factor_ex(matrices)
+    diagonal = lu.diagonal(dim1=-2, dim2=-1)
+    unmoved = torch.arange(1, matrices.shape[-1] + 1, device=x.device, dtype=pivots.dtype)
+    exchanges = (pivots != unmoved).sum(dim=-1)
+    parity = 1 - 2 * (exchanges % 2).to(x.dtype)
+    sign = parity * torch.sign(diagonal).prod(dim=-1)
+    logabs = diagonal.abs().log().sum(dim=-1)
+    return sign, logabs
+    ### END SOLUTION
+
+
+# %% [markdown]
 # ## Part 2: averaging over a group
 # Any function becomes invariant when it is averaged over the orbit of its input under a finite
 # group: f_G(x) = (1/|G|) sum_g f(g x).

@@ -1,6 +1,7 @@
 """Week 4 checks, part 1 (symmetry built into the architecture), one file per exercise family:
-``energy`` (invariant_energy, forces)."""
+``energy`` (invariant_energy, forces) and ``slater`` (slater_logdet)."""
 
 from autograder.exercises.week04_symmetry.energy import EXERCISES as ENERGY
+from autograder.exercises.week04_symmetry.slater import EXERCISES as SLATER
 
-EXERCISES = ENERGY
+EXERCISES = ENERGY + SLATER
