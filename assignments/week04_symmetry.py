@@ -190,6 +190,67 @@ def slater_logdet(
 
 
 # %% [markdown]
+# ## An E(n)-equivariant graph layer
+# An E(n)-equivariant graph neural network (EGNN, Satorras, Hoogeboom and Welling 2021) updates
+# positions x_i and invariant features h_i of n particles with messages that depend on the
+# positions only through squared distances:
+#
+#     m_ij  = phi_e(h_i, h_j, |x_i - x_j|^2)                       for j != i
+#     x_i'  = x_i + 1/(n - 1) sum_{j != i} (x_i - x_j) phi_x(m_ij)
+#     h_i'  = phi_h(h_i, sum_{j != i} m_ij) + h_i
+#
+# Rotating, reflecting or translating the input then rotates, reflects or translates x' the same
+# way and leaves h' unchanged; relabelling the particles relabels the outputs. The networks
+# phi_e, phi_x and phi_h can be anything: the symmetry is in the wiring.
+
+
+# %%
+def egnn_layer(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    phi_e: Callable[[torch.Tensor], torch.Tensor],
+    phi_x: Callable[[torch.Tensor], torch.Tensor],
+    phi_h: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Apply one E(n)-equivariant graph layer to positions ``x`` and features ``h``.
+
+    Exercise ``week04_symmetry.egnn_layer``.
+
+    Math:
+        m_ij = phi_e(cat[h_i, h_j, |x_i - x_j|^2])                        for every j != i
+        x_i' = x_i + (1 / (n - 1)) * sum_{j != i} (x_i - x_j) * phi_x(m_ij)
+        h_i' = phi_h(cat[h_i, sum_{j != i} m_ij]) + h_i
+        with |.|^2 the squared Euclidean norm over the ``dim`` coordinates and ``cat`` the
+        concatenation along the last axis, in this order.
+    Args:
+        x: positions, shape ``(..., n, dim)`` (any number of leading batch dims, none included),
+            n >= 2, float32 or float64, any device.
+        h: features, shape ``(..., n, F)``, same leading dims, dtype and device.
+        phi_e: the message network: maps ``(..., 2F + 1)`` to ``(..., F_m)``.
+        phi_x: the position weight: maps ``(..., F_m)`` to ``(..., 1)``.
+        phi_h: the feature update: maps ``(..., F + F_m)`` to ``(..., F)``.
+        Each network acts entry by entry along the leading dims, whatever their number (call it
+        on the whole ``(..., n, n, .)`` tensor of pairs, or on the pairs j != i only).
+    Returns:
+        ``(x_new, h_new)`` with the shapes of ``x`` and ``h``, dtype and device of ``x``.
+    Numerics:
+        Differentiable (autograd) in ``x``, ``h`` and the networks' parameters, with finite
+        gradients also where two particles coincide: feed phi_e the squared distance
+        sum_k (x_ik - x_jk)^2 itself. The square root of a squared distance has an infinite
+        derivative at 0 (the diagonal i = j, coincident particles), and inf * 0 is nan.
+    Properties the grader checks:
+        x_new(x Q + s) = x_new(x) Q + s and h_new unchanged, for orthogonal Q (rotations and
+        reflections) and shifts s; permuting the particles permutes x_new and h_new; n = 2.
+    Allowed:
+        any torch operation.
+    Do not modify the inputs in place.
+    """
+    raise NotImplementedError(
+        "week04_symmetry.egnn_layer: Apply one E(n)-equivariant graph layer to positions ``x`` and features ``h``."
+    )
+
+
+# %% [markdown]
 # ## Part 2: averaging over a group
 # Any function becomes invariant when it is averaged over the orbit of its input under a finite
 # group: f_G(x) = (1/|G|) sum_g f(g x).

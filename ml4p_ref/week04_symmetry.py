@@ -43,4 +43,31 @@ def slater_logdet(
     return sign, logabs
 
 
+def egnn_layer(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    phi_e: Callable[[torch.Tensor], torch.Tensor],
+    phi_x: Callable[[torch.Tensor], torch.Tensor],
+    phi_h: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week04_symmetry.egnn_layer: one particle i and one partner j != i at a time
+    (the formulas of ml4p's ``egnn.py``), for any leading batch dims."""
+    n = x.shape[-2]
+    new_positions, new_features = [], []
+    for i in range(n):
+        shift = torch.zeros_like(x[..., i, :])
+        message_sum = None
+        for j in range(n):
+            if j == i:
+                continue
+            difference = x[..., i, :] - x[..., j, :]
+            squared = (difference * difference).sum(dim=-1, keepdim=True)
+            message = phi_e(torch.cat([h[..., i, :], h[..., j, :], squared], dim=-1))
+            shift = shift + difference * phi_x(message)
+            message_sum = message if message_sum is None else message_sum + message
+        new_positions.append(x[..., i, :] + shift / (n - 1))
+        new_features.append(phi_h(torch.cat([h[..., i, :], message_sum], dim=-1)) + h[..., i, :])
+    return torch.stack(new_positions, dim=-2), torch.stack(new_features, dim=-2)
+
+
 # ------------------------------------------------------------------------------- averaging over a group

@@ -249,3 +249,80 @@ def test_slater_solution_agrees_with_the_reference(n):
     sign, logabs = solution.slater_logdet(orbitals, x)
     assert torch.equal(sign, expected_sign)
     torch.testing.assert_close(logabs, expected_logabs, rtol=1e-12, atol=1e-13)
+
+
+# ----------------------------------------------------------------------------------------- egnn
+def egnn_nets(features: int = 3, messages: int = 4, seed: int = 40) -> tuple[TensorMLP, ...]:
+    return (
+        tanh_mlp([2 * features + 1, 8, messages], seed=seed),
+        tanh_mlp([messages, 8, 1], seed=seed + 10),
+        tanh_mlp([features + messages, 8, features], seed=seed + 20),
+    )
+
+
+def test_egnn_of_two_particles_is_the_closed_form():
+    """n = 2: x_0' = x_0 + (x_0 - x_1) phi_x(m_01), h_0' = phi_h(h_0, m_01) + h_0, and i <-> j."""
+    x, h = draw(3, 2, 3, seed=41), draw(3, 2, 3, seed=42)
+    phi_e, phi_x, phi_h = egnn_nets()
+    x_new, h_new = reference.egnn_layer(x, h, phi_e, phi_x, phi_h)
+    d2 = (x[:, 0] - x[:, 1]).square().sum(-1, keepdim=True)
+    for i, j in ((0, 1), (1, 0)):
+        m = phi_e(torch.cat([h[:, i], h[:, j], d2], dim=-1))
+        torch.testing.assert_close(
+            x_new[:, i], x[:, i] + (x[:, i] - x[:, j]) * phi_x(m), rtol=0, atol=1e-15
+        )
+        torch.testing.assert_close(
+            h_new[:, i], phi_h(torch.cat([h[:, i], m], -1)) + h[:, i], rtol=0, atol=1e-15
+        )
+
+
+def test_egnn_is_equivariant_under_the_euclidean_group_and_permutations():
+    x, h = draw(2, 5, 3, seed=43), draw(2, 5, 3, seed=44)
+    nets = egnn_nets(seed=45)
+    x_new, h_new = reference.egnn_layer(x, h, *nets)
+    shift = draw(3, seed=46)
+    for q in (orthogonal(3, 47), -orthogonal(3, 48)):  # det +1 and det -1
+        moved_x, moved_h = reference.egnn_layer(x @ q + shift, h, *nets)
+        assert float((moved_x - (x_new @ q + shift)).abs().max()) <= 1e-13
+        assert float((moved_h - h_new).abs().max()) <= 1e-13
+    order = torch.randperm(5, generator=torch.Generator().manual_seed(49))
+    permuted_x, permuted_h = reference.egnn_layer(x[:, order], h[:, order], *nets)
+    assert float((permuted_x - x_new[:, order]).abs().max()) <= 1e-14
+    assert float((permuted_h - h_new[:, order]).abs().max()) <= 1e-14
+
+
+def test_egnn_gradients_are_finite_at_coincident_particles_and_nan_through_a_square_root():
+    x, h = draw(1, 3, 2, seed=50), draw(1, 3, 3, seed=51)
+    x[:, 1] = x[:, 0]
+    x.requires_grad_(True)
+    nets = egnn_nets(seed=52)
+    sum(out.sum() for out in reference.egnn_layer(x, h, *nets)).backward()
+    assert bool(x.grad.isfinite().all())
+    distance = (x[0, 0] - x[0, 1]).square().sum().sqrt()  # what the lesson warns about
+    (through_sqrt,) = torch.autograd.grad(distance**2, x)
+    assert bool(through_sqrt.isnan().any())
+
+
+def test_egnn_gradient_matches_central_differences():
+    x, h = draw(1, 3, 2, seed=53), draw(1, 3, 3, seed=54)
+    nets = egnn_nets(seed=55)
+    cotangent = draw(1, 3, 2, seed=56)
+
+    def moved(positions):
+        return reference.egnn_layer(positions, h, *nets)[0] * cotangent
+
+    x.requires_grad_(True)
+    (autograd,) = torch.autograd.grad(moved(x).sum(), x)
+    with torch.no_grad():
+        numeric = central_difference(moved, x.detach())
+    torch.testing.assert_close(autograd, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 5, 2), (2, 3, 2, 3)])
+def test_egnn_solution_agrees_with_the_reference(shape):
+    x, h = draw(*shape, seed=57), draw(*shape[:-1], 3, seed=58)
+    nets = egnn_nets(seed=59)
+    for mine, expected in zip(
+        solution.egnn_layer(x, h, *nets), reference.egnn_layer(x, h, *nets), strict=True
+    ):
+        torch.testing.assert_close(mine, expected, rtol=1e-12, atol=1e-14)

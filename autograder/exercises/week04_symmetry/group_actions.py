@@ -104,27 +104,47 @@ def invariant_blocks(key: str, index: int, action: Action, count: int, what: str
     return check
 
 
+RULES = {  # (what the output is, action) -> how it must transform
+    ("vectors", "rotation"): "rotate with it: F(x Q) = F(x) Q",
+    ("vectors", "reflection"): "reflect with it: F(x R) = F(x) R",
+    ("vectors", "translation"): "stay the same: F(x + s) = F(x)",
+    ("vectors", "permutation"): "be permuted with the particles: F(P x) = P F(x)",
+    ("positions", "rotation"): "rotate with it: x'(x Q) = x'(x) Q",
+    ("positions", "reflection"): "reflect with it: x'(x R) = x'(x) R",
+    ("positions", "translation"): "move with it: x'(x + s) = x'(x) + s",
+    ("positions", "permutation"): "be permuted with the particles: x'(P x) = P x'(x)",
+    ("features", "rotation"): "stay the same (invariant features)",
+    ("features", "reflection"): "stay the same (invariant features)",
+    ("features", "translation"): "stay the same (invariant features)",
+    ("features", "permutation"): "be permuted with the particles: h'(P x, P h) = P h'(x, h)",
+}
+
+
 def equivariant_blocks(
-    key: str, index: int, action: Action, count: int, trailing_of, what: str, kind: str
+    key: str,
+    index: int,
+    action: Action,
+    count: int,
+    trailing_of,
+    what: str,
+    kind: str,
+    acts_on: str = "vectors",
 ):
-    """Property check: block ``index`` of output ``key`` is the original block acted on
-    (``action.on_vectors``); ``trailing_of(case)`` gives the output's shape after the batch."""
+    """Property check: block ``index`` of output ``key`` is the original block acted on as
+    ``acts_on`` ("vectors", "positions" or "features"); ``trailing_of(case)`` gives the output's
+    shape after the batch."""
+    transform = getattr(action, f"on_{acts_on}")
 
     def check(observed: Mapping, case: Case) -> str | None:
-        blocks = _blocks(observed, key, case, count, trailing_of(case))
-        expected = action.on_vectors(blocks[0])
+        blocks = _blocks(observed, key, case, count, tuple(trailing_of(case)))
+        expected = transform(blocks[0])
         agree, gap, scale = _mismatch(blocks[index], expected, kind, case)
         if agree:
             return None
-        rule = {
-            "rotation": "rotate with it: F(x Q) = F(x) Q",
-            "reflection": "reflect with it: F(x R) = F(x) R",
-            "translation": "stay the same: F(x + s) = F(x)",
-            "permutation": "be permuted with the particles: F(P x) = P F(x)",
-        }[action.name]
         return (
-            f"under a {action.name} of the configuration, {what} must {rule}; yours differ from "
-            f"that by up to {gap:.3g} (scale {scale:.3g})"
+            f"under a {action.name} of the configuration, {what} must "
+            f"{RULES[acts_on, action.name]}; yours differ from that by up to {gap:.3g} "
+            f"(scale {scale:.3g})"
         )
 
     return check
