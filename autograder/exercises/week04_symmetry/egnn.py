@@ -23,10 +23,10 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property
 from autograder.exercise import Exercise
-from autograder.exercises.week04_symmetry.energy import spread
 from autograder.exercises.week04_symmetry.group_actions import (
     actions,
     equivariant_blocks,
+    spread,
     transformed_copies,
 )
 from autograder.hints import (

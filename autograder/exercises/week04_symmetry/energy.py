@@ -29,6 +29,7 @@ from autograder.exercises.week04_symmetry.group_actions import (
     actions,
     equivariant_blocks,
     invariant_blocks,
+    spread,
     total_force_vanishes,
     total_torque_vanishes,
     transformed_copies,
@@ -73,14 +74,6 @@ FORCES_FORBIDDEN = (
     "torch.Tensor.backward",
     "torch.autograd.backward",
 )
-
-
-def spread(rng: CaseRng, batch: int, n: int, dim: int, gap: float = 0.1) -> torch.Tensor:
-    """Random configurations whose particles are at least ``gap`` apart."""
-    x = rng.normal(batch, n, dim)
-    while n > 1 and float(torch.cdist(x, x).add(torch.eye(n) * 1e3).min()) < gap:
-        x = rng.normal(batch, n, dim)
-    return x
 
 
 def pair_weights(rng: CaseRng) -> dict[str, torch.Tensor]:

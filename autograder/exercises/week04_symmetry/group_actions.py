@@ -1,5 +1,6 @@
 """Group actions on batches of particles ``(B, n, dim)``, and the checks that compare transformed
-copies: the random rotations, reflections, translations and permutations of week 4.
+copies: the random rotations, reflections, translations and permutations of week 4 (and ``spread``,
+the random configurations they act on).
 
 A symmetry case stacks the original configurations and one transformed copy per action along the
 batch (``transformed_copies``); its properties split the student's output back into those blocks
@@ -29,6 +30,14 @@ class Action:
     on_positions: Callable[[Tensor], Tensor]
     on_vectors: Callable[[Tensor], Tensor]
     on_features: Callable[[Tensor], Tensor]
+
+
+def spread(rng: CaseRng, batch: int, n: int, dim: int, gap: float = 0.1) -> torch.Tensor:
+    """Random configurations whose particles are at least ``gap`` apart."""
+    x = rng.normal(batch, n, dim)
+    while n > 1 and float(torch.cdist(x, x).add(torch.eye(n) * 1e3).min()) < gap:
+        x = rng.normal(batch, n, dim)
+    return x
 
 
 def orthogonal(rng: CaseRng, dim: int, det: float) -> Tensor:
