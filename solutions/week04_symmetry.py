@@ -145,7 +145,8 @@ def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -
 # Fermions are antisymmetric: exchanging two particles flips the sign of the wavefunction. The
 # Slater determinant of n one-particle orbitals phi_1, ..., phi_n is antisymmetric by construction,
 #
-#     psi(x_1, ..., x_n) = det M,   M[i, j] = phi_j(x_i)   (a particle per row, an orbital per column),
+#     psi(x_1, ..., x_n) = det M,   M[i, j] = phi_j(x_i)   (a particle per row, an orbital per
+#     column),
 #
 # because permuting the particles permutes the rows of M, and det(P M) = sgn(P) det M. It vanishes
 # when two particles coincide (two equal rows). For many particles det M is far below the smallest
@@ -158,16 +159,16 @@ def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -
 def slater_logdet(
     orbital_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    r"""Compute the sign and the log-magnitude of the Slater determinant det M, M[b, i, j] = phi_j(x[b, i]).
+    r"""Compute the sign and log|det M| of the Slater matrices M[b, i, j] = phi_j(x[b, i]).
 
     Exercise ``week04_symmetry.slater_logdet``.
 
     Math:
         M[b, i, j] = phi_j(x[b, i]): row i is particle i, column j is orbital j.
         psi[b] = det M[b] = sign[b] * exp(logabs[b]). With the LU decomposition of
-        ``torch.linalg.lu_factor_ex`` (M = P L U, L with a unit diagonal, ``pivots`` 1-based: row i was
-        exchanged with row pivots[i] - 1), det M = (-1)^s * prod_i U_ii, where s is the number of
-        i with pivots[i] != i + 1. So sign = (-1)^s * prod_i sign(U_ii) and
+        ``torch.linalg.lu_factor_ex`` (M = P L U, L with a unit diagonal, ``pivots`` 1-based:
+        row i was exchanged with row pivots[i] - 1), det M = (-1)^s * prod_i U_ii, where s is
+        the number of i with pivots[i] != i + 1. So sign = (-1)^s * prod_i sign(U_ii) and
         logabs = sum_i log|U_ii|.
     Args:
         orbital_fn: the n orbitals: maps positions of shape ``(..., dim)`` to their values

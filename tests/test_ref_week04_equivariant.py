@@ -1,5 +1,6 @@
-"""Trust tests for the week 4 reference, part 1 (symmetry built into the architecture): closed forms,
-central finite differences in float64, exact symmetry identities, and agreement with the solution."""
+"""Trust tests for the week 4 reference, part 1 (symmetry built into the architecture): closed
+forms, exact enumeration (Leibniz, mpmath), central finite differences in float64, exact symmetry
+identities, and agreement with the solution."""
 
 from __future__ import annotations
 

@@ -6,10 +6,11 @@ finite differences and a direct double loop in ``tests/test_ref_week04_equivaria
 
 invariant_energy: the probe rebuilds the pair term g as a ``TensorMLP`` from the case's weights and
 compares E and its vector-Jacobian products w.r.t. x and the weights of g with the reference, on
-random 2-D and 3-D gases ("values"), one particle, two particles and coincident particles ("edge
-cases", where the gradient must stay finite). The "symmetries" group stacks a batch with its rotated,
-reflected, translated and permuted copies and checks that E does not change, and that the forces
--dE/dx of the student's energy (autograd, taken by the probe) conserve momentum and angular momentum.
+random 2-D and 3-D gases ("values"), one particle, two particles and coincident particles
+("edge cases", where the gradient must stay finite). The "symmetries" group stacks a batch with its
+rotated, reflected, translated and permuted copies and checks that E does not change, and that the
+forces -dE/dx of the student's energy (autograd, taken by the probe) conserve momentum and angular
+momentum.
 
 forces: the energies are the grader's own (a pair energy, an external potential, constants with
 and without a graph), so only the student's differentiation is graded. The vjp of the forces w.r.t.
@@ -373,8 +374,8 @@ EXERCISES = [
         cases=energy_cases,
         probe=energy_probe,
         groups=ENERGY_GROUPS,
-        lesson="sum g(|x_i - x_j|^2) over the pairs i < j, once each and never i = j: g(0) is not 0, "
-        "and the full matrix counts every pair twice",
+        lesson="sum g(|x_i - x_j|^2) over the pairs i < j, once each and never i = j: g(0) is "
+        "not 0, and the full matrix counts every pair twice",
         hints=ENERGY_HINTS,
     ),
     Exercise(

@@ -41,8 +41,8 @@ def spread(rng: CaseRng, batch: int, n: int, dim: int, gap: float = 0.1) -> torc
 
 
 def orthogonal(rng: CaseRng, dim: int, det: float) -> Tensor:
-    """A random orthogonal matrix with determinant ``det`` (+1 a rotation, -1 a reflection), from the
-    QR decomposition of a Gaussian matrix."""
+    """A random orthogonal matrix with determinant ``det`` (+1 a rotation, -1 a reflection), from
+    the QR decomposition of a Gaussian matrix."""
     q, r = torch.linalg.qr(rng.normal(dim, dim))
     q = q * torch.sign(torch.diagonal(r))
     if float(torch.linalg.det(q)) * det < 0:
@@ -98,7 +98,7 @@ def _mismatch(
 
 
 def invariant_blocks(key: str, index: int, action: Action, count: int, what: str, kind: str):
-    """Property check: block ``index`` of output ``key`` (shape ``(B,)``) equals the original block."""
+    """Property check: block ``index`` of output ``key`` (shape ``(B,)``) equals block 0."""
 
     def check(observed: Mapping, case: Case) -> str | None:
         blocks = _blocks(observed, key, case, count, ())

@@ -206,7 +206,8 @@ def _coincident_is_tiny(observed: Mapping, case: Case) -> str | None:
     return (
         f"particles 0 and 1 coincide, so det M = 0 up to round-off, but configuration {worst} has "
         f"logabs {float(logabs[worst]):.4g} > {float(limit[worst]):.4g} (|det M| <= "
-        f"{COINCIDENT_BOUND[case.dtype]:.0e} * prod_i |M_i|); do not clamp |U_ii| nor add an epsilon"
+        f"{COINCIDENT_BOUND[case.dtype]:.0e} * prod_i |M_i|); do not clamp |U_ii| nor add an "
+        "epsilon"
     )
 
 

@@ -1,4 +1,5 @@
-"""Sums the messages over every j, i = j included: h_new gets the extra m_ii = phi_e(h_i, h_i, 0)."""
+"""Sums the messages over every j, i = j included: h_new gets the extra message
+m_ii = phi_e(h_i, h_i, 0)."""
 
 EXPECT = {
     "exercise": "week04_symmetry.egnn_layer",

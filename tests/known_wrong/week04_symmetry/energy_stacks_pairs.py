@@ -1,4 +1,5 @@
-"""Stacks the pair energies of a Python loop: torch.stack of the empty list of one particle raises."""
+"""Stacks the pair energies of a Python loop: torch.stack of the empty list of one particle
+raises."""
 
 import itertools
 
