@@ -31,10 +31,253 @@ determinant, Z2 symmetrization, lattice orbits and group averages, and deep sets
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import torch
+
 # %% [markdown]
 # ## Part 1: symmetry built into the architecture
 # Every layer below is equivariant or invariant by construction: the checks apply random
 # rotations, reflections, translations and permutations and compare.
+
+# %% [markdown]
+# ## An invariant energy and its forces
+# A potential energy that depends on the positions only through the squared distances
+# |x_i - x_j|^2 of the pairs is invariant under every translation, rotation and reflection of the
+# whole configuration (the Euclidean group E(dim)) and under every relabelling of the particles:
+#
+#     E(x) = sum_{i<j} g(|x_i - x_j|^2),
+#
+# with g a small network (the pair term of a DeepMD-flavoured potential). The forces are
+# F = -dE/dx, taken by autograd. Noether's theorem then holds exactly, whatever the weights of g:
+# translation invariance gives a vanishing total force, sum_i F_i = 0 (momentum is conserved), and
+# rotation invariance a vanishing total torque, sum_i x_i x F_i = 0 (angular momentum is
+# conserved). The forces rotate with the configuration, F(x Q + s) = F(x) Q, and follow a
+# permutation of the particles.
+
+
+# %%
+def invariant_energy(
+    x: torch.Tensor, pair_mlp: Callable[[torch.Tensor], torch.Tensor]
+) -> torch.Tensor:
+    r"""Compute the pair energy E = sum_{i<j} g(|x_i - x_j|^2) of a batch of configurations.
+
+    Exercise ``week04_symmetry.invariant_energy``.
+
+    Math:
+        E[b] = sum_{i<j} g(|x[b, i] - x[b, j]|^2), with g = ``pair_mlp`` and |.|^2 the squared
+        Euclidean norm over the ``dim`` coordinates of a particle. Every pair counts once (i < j);
+        there is no i = j term (g(0) is not 0 in general).
+    Args:
+        x: positions, shape ``(B, n, dim)``, float32 or float64, any device.
+        pair_mlp: the pair term g: maps a tensor of squared distances of shape ``(..., 1)`` to pair
+            energies of shape ``(..., 1)``, entry by entry along the leading dims, in its input's
+            dtype and device (e.g. a small MLP; call it once on all pairs).
+    Returns:
+        The energies, shape ``(B,)``, dtype and device of ``x``.
+    Numerics:
+        n = 1 has no pairs: E = 0. Differentiable (autograd) in ``x`` and in the parameters of
+        ``pair_mlp`` with finite gradients, also where two particles coincide: feed g the squared
+        distance itself (the gradient of a square root at 0 is inf, and inf * 0 is nan).
+    Properties the grader checks:
+        E is invariant under rotations and reflections (x -> x Q, Q orthogonal), translations
+        (x -> x + s) and permutations of the particles; the forces -dE/dx of your energy (taken
+        by the grader with autograd) sum to zero (momentum) and have zero total torque
+        sum_i x_i x F_i in 3-D (angular momentum).
+    Allowed:
+        any torch operation (``torch.triu_indices``, broadcasting, ...).
+    Do not modify ``x`` in place.
+    """
+    ### BEGIN SOLUTION
+    n = x.shape[1]
+    i, j = torch.triu_indices(n, n, offset=1, device=x.device)
+    squared_distances = (x[:, i] - x[:, j]).square().sum(dim=-1)
+    return pair_mlp(squared_distances[..., None])[..., 0].sum(dim=-1)
+    ### END SOLUTION
+
+
+# %%
+def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    r"""Compute the forces F = -dE/dx of a batch of configurations by automatic differentiation.
+
+    Exercise ``week04_symmetry.forces``.
+
+    Math:
+        F[b, i, k] = -dE[b] / dx[b, i, k], with E = ``energy_fn(x)``. The configurations of the
+        batch are independent, so the gradient of E.sum() gives every configuration's forces.
+    Args:
+        x: positions, shape ``(B, n, dim)``, float32 or float64, any device; it may or may not
+            require grad.
+        energy_fn: any energy: maps positions of shape ``(B, n, dim)`` to energies of shape
+            ``(B,)``, in the dtype and device of its input. It may have parameters of its own, and
+            it may not depend on ``x`` at all (a constant energy: the forces are then zero).
+    Returns:
+        The forces, shape ``(B, n, dim)``, dtype and device of ``x``.
+    Numerics:
+        The forces must stay differentiable w.r.t. the parameters of ``energy_fn`` (pass
+        ``create_graph=True``), so that a loss on the forces (force matching) trains the energy.
+    Properties the grader checks:
+        for an invariant energy: F(x Q + s) = F(x) Q for orthogonal Q (rotations and reflections)
+        and shifts s, F(P x) = P F(x) for permutations P, sum_i F_i = 0 (momentum) and
+        sum_i x_i x F_i = 0 in 3-D (angular momentum).
+    Allowed:
+        ``torch.autograd.grad``.
+    Forbidden:
+        finite differences, ``torch.autograd.functional``, ``torch.func`` and ``torch.vmap``
+        (one ``torch.autograd.grad`` call does it); ``.backward()`` (it would accumulate into
+        the parameters' ``.grad``).
+    Do not modify the values of ``x`` in place (``x.requires_grad_(True)`` is allowed).
+    """
+    ### BEGIN SOLUTION
+    positions = x if x.requires_grad else x.detach().requires_grad_(True)
+    energy = energy_fn(positions)
+    if not energy.requires_grad:  # no graph at all: a constant energy
+        return torch.zeros_like(x)
+    (gradient,) = torch.autograd.grad(energy.sum(), positions, create_graph=True, allow_unused=True)
+    if gradient is None:  # the energy does not depend on x
+        return torch.zeros_like(x)
+    return -gradient
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ## A Slater determinant
+# Fermions are antisymmetric: exchanging two particles flips the sign of the wavefunction. The
+# Slater determinant of n one-particle orbitals phi_1, ..., phi_n is antisymmetric by construction,
+#
+#     psi(x_1, ..., x_n) = det M,   M[i, j] = phi_j(x_i)   (a particle per row, an orbital per
+#     column),
+#
+# because permuting the particles permutes the rows of M, and det(P M) = sgn(P) det M. It vanishes
+# when two particles coincide (two equal rows). For many particles det M is far below the smallest
+# (or above the largest) float, so we work with the pair (sign, log|det M|), as
+# ``torch.linalg.slogdet`` does. Here you compute that pair yourself from an LU decomposition
+# P M = L U with partial pivoting: det M = det(P)^-1 prod_i U_ii, each row exchange flips the sign.
+
+
+# %%
+def slater_logdet(
+    orbital_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Compute the sign and log|det M| of the Slater matrices M[b, i, j] = phi_j(x[b, i]).
+
+    Exercise ``week04_symmetry.slater_logdet``.
+
+    Math:
+        M[b, i, j] = phi_j(x[b, i]): row i is particle i, column j is orbital j.
+        psi[b] = det M[b] = sign[b] * exp(logabs[b]). With the LU decomposition of
+        ``torch.linalg.lu_factor_ex`` (M = P L U, L with a unit diagonal, ``pivots`` 1-based:
+        row i was exchanged with row pivots[i] - 1), det M = (-1)^s * prod_i U_ii, where s is
+        the number of i with pivots[i] != i + 1. So sign = (-1)^s * prod_i sign(U_ii) and
+        logabs = sum_i log|U_ii|.
+    Args:
+        orbital_fn: the n orbitals: maps positions of shape ``(..., dim)`` to their values
+            ``(..., n)`` (entry j is phi_j), in its input's dtype and device; so ``orbital_fn(x)``
+            is the whole batch of matrices M, shape ``(B, n, n)``.
+        x: positions, shape ``(B, n, dim)``, float32 or float64, any device.
+    Returns:
+        ``(sign, logabs)``, each of shape ``(B,)``, dtype and device of ``x``: sign is +1 or -1
+        (0 where M is exactly singular, with logabs = -inf), as ``torch.linalg.slogdet``.
+    Numerics:
+        Never form det M itself, nor the product of the U_ii: for 40 particles with orbitals of
+        size 1e-9 (or 1e9) it under- (over-) flows even in float64, while logabs is an ordinary
+        number. ``logabs`` must be differentiable (autograd) in ``x`` and in the parameters of
+        ``orbital_fn``. Where two particles coincide |det M| must come out tiny (round-off only):
+        do not clamp |U_ii| or add an epsilon.
+    Properties the grader checks:
+        exchanging two particles flips the sign and keeps logabs; a permutation multiplies the
+        sign by its parity; |det M| is tiny where two particles coincide.
+    Allowed:
+        ``torch.linalg.lu_factor_ex``, ``torch.linalg.lu`` and any elementwise torch operation
+        (``torch.linalg.lu_factor`` raises where M is exactly singular: two equal rows).
+    Forbidden:
+        ``torch.linalg.slogdet``, ``torch.linalg.det``, ``torch.det``, ``torch.logdet`` and their
+        aliases and ``Tensor`` methods.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    matrices = orbital_fn(x)
+    lu, pivots, _ = torch.linalg.lu_factor_ex(matrices)
+    diagonal = lu.diagonal(dim1=-2, dim2=-1)
+    unmoved = torch.arange(1, matrices.shape[-1] + 1, device=x.device, dtype=pivots.dtype)
+    exchanges = (pivots != unmoved).sum(dim=-1)
+    parity = 1 - 2 * (exchanges % 2).to(x.dtype)
+    sign = parity * torch.sign(diagonal).prod(dim=-1)
+    logabs = diagonal.abs().log().sum(dim=-1)
+    return sign, logabs
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ## An E(n)-equivariant graph layer
+# An E(n)-equivariant graph neural network (EGNN, Satorras, Hoogeboom and Welling 2021) updates
+# positions x_i and invariant features h_i of n particles with messages that depend on the
+# positions only through squared distances:
+#
+#     m_ij  = phi_e(h_i, h_j, |x_i - x_j|^2)                       for j != i
+#     x_i'  = x_i + 1/(n - 1) sum_{j != i} (x_i - x_j) phi_x(m_ij)
+#     h_i'  = phi_h(h_i, sum_{j != i} m_ij) + h_i
+#
+# Rotating, reflecting or translating the input then rotates, reflects or translates x' the same
+# way and leaves h' unchanged; relabelling the particles relabels the outputs. The networks
+# phi_e, phi_x and phi_h can be anything: the symmetry is in the wiring.
+
+
+# %%
+def egnn_layer(
+    x: torch.Tensor,
+    h: torch.Tensor,
+    phi_e: Callable[[torch.Tensor], torch.Tensor],
+    phi_x: Callable[[torch.Tensor], torch.Tensor],
+    phi_h: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Apply one E(n)-equivariant graph layer to positions ``x`` and features ``h``.
+
+    Exercise ``week04_symmetry.egnn_layer``.
+
+    Math:
+        m_ij = phi_e(cat[h_i, h_j, |x_i - x_j|^2])                        for every j != i
+        x_i' = x_i + (1 / (n - 1)) * sum_{j != i} (x_i - x_j) * phi_x(m_ij)
+        h_i' = phi_h(cat[h_i, sum_{j != i} m_ij]) + h_i
+        with |.|^2 the squared Euclidean norm over the ``dim`` coordinates and ``cat`` the
+        concatenation along the last axis, in this order.
+    Args:
+        x: positions, shape ``(..., n, dim)`` (any number of leading batch dims, none included),
+            n >= 2, float32 or float64, any device.
+        h: features, shape ``(..., n, F)``, same leading dims, dtype and device.
+        phi_e: the message network: maps ``(..., 2F + 1)`` to ``(..., F_m)``.
+        phi_x: the position weight: maps ``(..., F_m)`` to ``(..., 1)``.
+        phi_h: the feature update: maps ``(..., F + F_m)`` to ``(..., F)``.
+        Each network acts entry by entry along the leading dims, whatever their number (call it
+        on the whole ``(..., n, n, .)`` tensor of pairs, or on the pairs j != i only).
+    Returns:
+        ``(x_new, h_new)`` with the shapes of ``x`` and ``h``, dtype and device of ``x``.
+    Numerics:
+        Differentiable (autograd) in ``x``, ``h`` and the networks' parameters, with finite
+        gradients also where two particles coincide: feed phi_e the squared distance
+        sum_k (x_ik - x_jk)^2 itself. The square root of a squared distance has an infinite
+        derivative at 0 (the diagonal i = j, coincident particles), and inf * 0 is nan.
+    Properties the grader checks:
+        x_new(x Q + s) = x_new(x) Q + s and h_new unchanged, for orthogonal Q (rotations and
+        reflections) and shifts s; permuting the particles permutes x_new and h_new; n = 2.
+    Allowed:
+        any torch operation.
+    Do not modify the inputs in place.
+    """
+    ### BEGIN SOLUTION
+    n, features = x.shape[-2], h.shape[-1]
+    differences = x[..., :, None, :] - x[..., None, :, :]  # x_i - x_j, (..., n, n, dim)
+    squared_distances = differences.square().sum(dim=-1, keepdim=True)
+    pairs = (*h.shape[:-2], n, n, features)
+    h_i, h_j = h[..., :, None, :].expand(pairs), h[..., None, :, :].expand(pairs)
+    messages = phi_e(torch.cat([h_i, h_j, squared_distances], dim=-1))
+    off_diagonal = ~torch.eye(n, dtype=torch.bool, device=x.device)
+    messages = messages * off_diagonal[:, :, None].to(messages.dtype)
+    x_new = x + (differences * phi_x(messages)).sum(dim=-2) / (n - 1)
+    h_new = phi_h(torch.cat([h, messages.sum(dim=-2)], dim=-1)) + h
+    return x_new, h_new
+    ### END SOLUTION
+
 
 # %% [markdown]
 # ## Part 2: averaging over a group
