@@ -31,6 +31,10 @@ determinant, Z2 symmetrization, lattice orbits and group averages, and deep sets
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import torch
+
 # %% [markdown]
 # ## Part 1: symmetry built into the architecture
 # Every layer below is equivariant or invariant by construction: the checks apply random
@@ -40,3 +44,44 @@ from __future__ import annotations
 # ## Part 2: averaging over a group
 # Any function becomes invariant when it is averaged over the orbit of its input under a finite
 # group: f_G(x) = (1/|G|) sum_g f(g x).
+
+
+# %% [markdown]
+# ### Symmetrizing under x -> -x
+# The Ising model without a field does not change when every spin is flipped, so a network that
+# classifies its phases should not either. Average over the group Z2 = {x -> x, x -> -x}:
+# g(x) = (f(x) + f(-x)) / 2 is even whatever f is. The average is a projection: it leaves an
+# even f unchanged, and symmetrizing g again gives g back.
+
+
+# %%
+def z2_symmetrize(
+    f: Callable[[torch.Tensor], torch.Tensor],
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    r"""Return the Z2-symmetrized version g of the function f.
+
+    Exercise ``week04_symmetry.z2_symmetrize``.
+
+    Math:
+        g(x) = (f(x) + f(-x)) / 2
+    Args:
+        f: a function of a batch: it maps a tensor ``x`` of shape ``(B, ...)`` to a tensor of
+            shape ``(B, ...)`` (e.g. ``(B,)`` or ``(B, K)``) in ``x``'s dtype and device, row by
+            row (row b of its output depends on row b of ``x`` only).
+    Returns:
+        The function ``g``: called on a tensor ``x`` of shape ``(B, ...)``, float32 or float64, any
+        device, it returns ``(f(x) + f(-x)) / 2``, of the shape, dtype and device of ``f(x)``,
+        differentiable (autograd) in ``x`` and in whatever ``f`` depends on.
+    Properties the grader checks:
+        g(-x) = g(x); symmetrizing twice changes nothing (z2_symmetrize(g)(x) = g(x));
+        an f that is already even is returned unchanged (g(x) = f(x)); g works on batches of
+        vectors ``(B, d)`` and of particles ``(B, n, dim)``; gradients w.r.t. ``x`` and the
+        parameters of ``f``.
+    Allowed:
+        any torch operation; ``f`` may be called once or twice per call of ``g``.
+    Do not modify ``x`` in place (neither in ``g`` nor by negating it in place).
+    """
+
+    raise NotImplementedError(
+        "week04_symmetry.z2_symmetrize: Return the Z2-symmetrized version g of the function f."
+    )

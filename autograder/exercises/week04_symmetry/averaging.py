@@ -1,3 +1,5 @@
-"""averaging checks of week04_symmetry (none yet)."""
+"""Week 4 checks, part 2 (averaging over a group), one file per exercise: ``z2``."""
 
-EXERCISES: list = []
+from autograder.exercises.week04_symmetry.z2 import EXERCISES as Z2
+
+EXERCISES = Z2
