@@ -85,3 +85,44 @@ def z2_symmetrize(
     raise NotImplementedError(
         "week04_symmetry.z2_symmetrize: Return the Z2-symmetrized version g of the function f."
     )
+
+
+# %% [markdown]
+# ### The orbit of a lattice configuration
+# An L x L Ising configuration with periodic boundaries has the symmetries of the square (the
+# dihedral group D4: four rotations and four reflections) and the L^2 translations of the torus.
+# Together they form a group of 8 L^2 elements; the orbit of s is the list of its images g s. The
+# energy E(s) = -sum_<ij> s_i s_j is the same on the whole orbit.
+
+
+# %%
+def lattice_orbit(s: torch.Tensor) -> torch.Tensor:
+    r"""List the images of each configuration under the symmetries of the periodic square lattice.
+
+    Exercise ``week04_symmetry.lattice_orbit``.
+
+    Math:
+        G = D4 x (Z_L x Z_L): the 8 symmetries of the square (rotations by 0, 90, 180, 270
+        degrees, and the reflections: the two axis flips and the two diagonal ones, i.e. the
+        transposes), each followed by one of the L^2 periodic translations by (dx, dy),
+        0 <= dx, dy < L. The orbit of s lists g s for every g in G: 8 L^2 configurations.
+    Args:
+        s: configurations, shape ``(B, L, L)`` (spins +-1 or any real values), float32 or
+            float64, any device.
+    Returns:
+        The orbits, shape ``(B, 8 L^2, L, L)``, dtype and device of ``s``: ``out[b]`` holds the
+        images of ``s[b]``, one per group element, **in any order** (the grader compares them as
+        a multiset). Keep duplicates: when two group elements give the same image (on small or
+        symmetric configurations), the image is listed twice.
+    Properties the grader checks:
+        the orbit of a generic configuration (L >= 3) has 8 L^2 distinct elements; the Ising
+        energy is the same on the whole orbit; every configuration of the batch has its own
+        orbit (also when B = L).
+    Allowed:
+        any torch operation (``torch.rot90``, ``torch.flip``, ``torch.roll``, ``transpose``,
+        indexing, ...).
+    Do not modify ``s`` in place.
+    """
+    raise NotImplementedError(
+        "week04_symmetry.lattice_orbit: List the images of each configuration under the symmetries of the periodic square lattice."
+    )

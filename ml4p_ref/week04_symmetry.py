@@ -24,3 +24,30 @@ def z2_symmetrize(
         return values.mean(dim=0)
 
     return symmetrized
+
+
+def _d4_matrices() -> list[torch.Tensor]:
+    """The 8 integer matrices of D4 acting on lattice coordinates: R^k and R^k M, with R the
+    rotation by 90 degrees and M a reflection."""
+    rotation = torch.tensor([[0, -1], [1, 0]])
+    reflection = torch.tensor([[1, 0], [0, -1]])
+    powers = [torch.linalg.matrix_power(rotation, k) for k in range(4)]
+    return powers + [power @ reflection for power in powers]
+
+
+def lattice_orbit(s: torch.Tensor) -> torch.Tensor:
+    """Reference for week04_symmetry.lattice_orbit: every group element as a map of the sites,
+    p -> A p + t (mod L), applied by gathering the flattened configuration."""
+    batch, size = s.shape[0], s.shape[-1]
+    rows, columns = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    sites = torch.stack([rows.reshape(-1), columns.reshape(-1)])  # (2, L^2)
+    sources = []
+    for matrix in _d4_matrices():
+        moved = matrix @ sites
+        for dx in range(size):
+            for dy in range(size):
+                source = (moved + torch.tensor([[dx], [dy]])) % size
+                sources.append(source[0] * size + source[1])
+    index = torch.stack(sources).to(s.device)  # (8 L^2, L^2)
+    flat = s.reshape(batch, size * size)
+    return flat[:, index].reshape(batch, len(sources), size, size)

@@ -49,3 +49,66 @@ def test_z2_symmetrize_is_a_projection():
     )
     once = ref.z2_symmetrize(torch.exp)
     torch.testing.assert_close(ref.z2_symmetrize(once)(x), torch.cosh(x), rtol=1e-15, atol=0)
+
+
+# ----------------------------------------------------------------------------------------- orbit
+def enumerated_orbit(configuration: torch.Tensor) -> list[tuple[float, ...]]:
+    """The orbit of one L x L configuration, enumerated with rot90 / flip / roll, as flat tuples."""
+    size = configuration.shape[-1]
+    images = []
+    for reflect in (False, True):
+        base = configuration.flip(0) if reflect else configuration
+        for k in range(4):
+            rotated = torch.rot90(base, k, dims=(0, 1))
+            for dx in range(size):
+                for dy in range(size):
+                    shifted = torch.roll(rotated, shifts=(dx, dy), dims=(0, 1))
+                    images.append(tuple(shifted.reshape(-1).tolist()))
+    return images
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
+def test_lattice_orbit_is_the_enumerated_orbit_as_a_multiset(size):
+    s = torch.randn(
+        3, size, size, generator=torch.Generator().manual_seed(size), dtype=torch.float64
+    )
+    orbit = ref.lattice_orbit(s)
+    assert orbit.shape == (3, 8 * size * size, size, size)
+    for b in range(3):
+        mine = sorted(tuple(image.reshape(-1).tolist()) for image in orbit[b])
+        assert mine == sorted(enumerated_orbit(s[b]))
+
+
+@pytest.mark.parametrize("size", [3, 4, 5])
+def test_generic_orbit_has_8_l_squared_distinct_elements(size):
+    s = torch.randn(
+        2, size, size, generator=torch.Generator().manual_seed(10 + size), dtype=torch.float64
+    )
+    for images in ref.lattice_orbit(s):
+        assert len({tuple(image.reshape(-1).tolist()) for image in images}) == 8 * size * size
+
+
+def test_orbit_of_a_symmetric_configuration_keeps_its_duplicates():
+    """A uniform configuration is its own orbit: 8 L^2 copies; a stripe has 2L distinct images."""
+    uniform = torch.ones(1, 3, 3, dtype=torch.float64)
+    assert torch.equal(ref.lattice_orbit(uniform), torch.ones(1, 72, 3, 3, dtype=torch.float64))
+    stripe = torch.zeros(1, 4, 4, dtype=torch.float64)
+    stripe[0, 0] = 1.0
+    images = ref.lattice_orbit(stripe)[0]
+    assert len({tuple(image.reshape(-1).tolist()) for image in images}) == 8  # 4 rows + 4 columns
+
+
+def test_orbit_is_closed_and_conserves_the_ising_energy():
+    generator = torch.Generator().manual_seed(20)
+    spins = 2.0 * torch.randint(2, (2, 4, 4), generator=generator).double() - 1
+    orbit = ref.lattice_orbit(spins)
+
+    def energy(s):
+        return -(s * torch.roll(s, 1, dims=-1) + s * torch.roll(s, 1, dims=-2)).sum(dim=(-2, -1))
+
+    assert torch.equal(energy(orbit), energy(spins)[:, None].expand(2, 128))
+    image_orbit = ref.lattice_orbit(orbit[:, 37])
+    for b in range(2):
+        assert sorted(map(tuple, image_orbit[b].reshape(128, -1).tolist())) == sorted(
+            map(tuple, orbit[b].reshape(128, -1).tolist())
+        )

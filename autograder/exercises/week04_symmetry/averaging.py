@@ -1,5 +1,6 @@
-"""Week 4 checks, part 2 (averaging over a group), one file per exercise: ``z2``."""
+"""Week 4 checks, part 2 (averaging over a group), one file per exercise: ``z2``, ``orbit``."""
 
+from autograder.exercises.week04_symmetry.orbit import EXERCISES as ORBIT
 from autograder.exercises.week04_symmetry.z2 import EXERCISES as Z2
 
-EXERCISES = Z2
+EXERCISES = Z2 + ORBIT
