@@ -51,3 +51,10 @@ def lattice_orbit(s: torch.Tensor) -> torch.Tensor:
     index = torch.stack(sources).to(s.device)  # (8 L^2, L^2)
     flat = s.reshape(batch, size * size)
     return flat[:, index].reshape(batch, len(sources), size, size)
+
+
+def group_average(f: Callable[[torch.Tensor], torch.Tensor], s: torch.Tensor) -> torch.Tensor:
+    """Reference for week04_symmetry.group_average: f on the image of every group element in turn
+    (the reference orbit), then the mean over the group."""
+    orbit = lattice_orbit(s)
+    return torch.stack([f(image) for image in orbit.unbind(1)]).mean(dim=0)

@@ -138,3 +138,47 @@ def lattice_orbit(s: torch.Tensor) -> torch.Tensor:
     ]
     return torch.stack(images, dim=1)
     ### END SOLUTION
+
+
+# %% [markdown]
+# ### Averaging over the orbit
+# Any function f of a configuration becomes invariant under the lattice symmetries when it is
+# averaged over the orbit: f_G(s) = (1/|G|) sum_g f(g s). A convolutional network with periodic
+# padding and global pooling is already invariant under translations, but not under rotations
+# and reflections; its average is invariant under all of them. An f that was invariant already
+# does not change.
+
+
+# %%
+def group_average(f: Callable[[torch.Tensor], torch.Tensor], s: torch.Tensor) -> torch.Tensor:
+    r"""Average the function f over the orbit of each configuration under D4 x translations.
+
+    Exercise ``week04_symmetry.group_average``.
+
+    Math:
+        f_G(s) = (1 / |G|) sum_{g in G} f(g s),   |G| = 8 L^2
+        with G the symmetries of the periodic L x L lattice of ``lattice_orbit``.
+    Args:
+        f: a function of a batch of configurations: it maps a tensor of shape ``(N, L, L)`` to
+            a tensor of shape ``(N,)`` or ``(N, K)``, in its input's dtype and device, row by row
+            (row n of its output depends on configuration n only).
+        s: configurations, shape ``(B, L, L)``, float32 or float64, any device.
+    Returns:
+        The averages, shape ``(B,)`` or ``(B, K)`` (the shape of ``f``'s output for B
+        configurations), dtype and device of ``s``; differentiable (autograd) in ``s`` and in
+        whatever ``f`` depends on.
+    Properties the grader checks:
+        averaging an invariant function (the Ising energy) changes nothing; the average of a
+        convolutional network is invariant under rotations, reflections and translations of
+        ``s``; gradients w.r.t. ``s`` and the network's weights.
+    Allowed:
+        any torch operation; you may call your ``lattice_orbit``, and call ``f`` once on the
+        whole orbit (reshaped to ``(B * 8 L^2, L, L)``) or once per group element.
+    Do not modify ``s`` in place.
+    """
+    ### BEGIN SOLUTION
+    orbit = lattice_orbit(s)
+    batch, count = orbit.shape[:2]
+    values = f(orbit.reshape(batch * count, *s.shape[1:]))
+    return values.reshape(batch, count, *values.shape[1:]).mean(dim=1)
+    ### END SOLUTION

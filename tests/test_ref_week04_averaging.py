@@ -112,3 +112,35 @@ def test_orbit_is_closed_and_conserves_the_ising_energy():
         assert sorted(map(tuple, image_orbit[b].reshape(128, -1).tolist())) == sorted(
             map(tuple, orbit[b].reshape(128, -1).tolist())
         )
+
+
+# ----------------------------------------------------------------------------------------- group_average
+def test_group_average_of_one_site_is_the_magnetization_per_site():
+    s = torch.randn(3, 4, 4, generator=torch.Generator().manual_seed(30), dtype=torch.float64)
+    average = ref.group_average(lambda c: c[:, 0, 0], s)
+    torch.testing.assert_close(average, s.mean(dim=(-2, -1)), rtol=1e-14, atol=1e-15)
+
+
+def test_group_average_of_one_bond_is_the_energy_per_bond():
+    """Every bond of the torus is the image of the bond (0,0)-(0,1) equally often: the average of
+    s_00 s_01 is -E / (2 L^2)."""
+    s = torch.randn(2, 5, 5, generator=torch.Generator().manual_seed(31), dtype=torch.float64)
+    energy = -(s * torch.roll(s, 1, dims=-1) + s * torch.roll(s, 1, dims=-2)).sum(dim=(-2, -1))
+    average = ref.group_average(lambda c: c[:, 0, 0] * c[:, 0, 1], s)
+    torch.testing.assert_close(average, -energy / 50, rtol=1e-14, atol=1e-15)
+
+
+def test_group_average_is_the_mean_over_the_enumerated_orbit_and_invariant():
+    generator = torch.Generator().manual_seed(32)
+    s = torch.randn(2, 3, 3, generator=generator, dtype=torch.float64)
+    weights = torch.randn(9, 2, generator=generator, dtype=torch.float64)
+
+    def f(c):
+        return torch.tanh(c.reshape(c.shape[0], -1) @ weights)
+
+    average = ref.group_average(f, s)
+    for b in range(2):
+        images = torch.tensor(enumerated_orbit(s[b]), dtype=torch.float64).reshape(-1, 3, 3)
+        torch.testing.assert_close(average[b], f(images).mean(dim=0), rtol=1e-14, atol=1e-15)
+    moved = torch.roll(torch.rot90(s, 1, dims=(-2, -1)).transpose(-2, -1), 2, dims=-1)
+    torch.testing.assert_close(ref.group_average(f, moved), average, rtol=1e-14, atol=1e-15)
