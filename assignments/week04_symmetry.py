@@ -167,3 +167,49 @@ def group_average(f: Callable[[torch.Tensor], torch.Tensor], s: torch.Tensor) ->
     raise NotImplementedError(
         "week04_symmetry.group_average: Average the function f over the orbit of each configuration under D4 x translations."
     )
+
+
+# %% [markdown]
+# ## Functions of sets: deep sets
+# A set of N particles has no order: a function of it must be invariant under the N! permutations.
+# Averaging over all of them is hopeless, but a sum is already invariant: every invariant function
+# of a set can be written rho(sum_i phi(x_i)) (Zaheer et al., 2017). Sets of different sizes are
+# stored in one padded tensor with a mask; the padded rows hold junk and must not count.
+
+
+# %%
+def deep_sets(
+    x: torch.Tensor,
+    mask: torch.Tensor | None,
+    phi: Callable[[torch.Tensor], torch.Tensor],
+    rho: Callable[[torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    r"""Evaluate the permutation-invariant network rho(sum_i mask_i phi(x_i)) on a batch of sets.
+
+    Exercise ``week04_symmetry.deep_sets``.
+
+    Math:
+        out[b] = rho( sum_{i : mask[b, i]} phi(x[b, i]) )
+        A set with no element (every row masked, or N = 0) gives rho(0).
+    Args:
+        x: the elements, shape ``(B, N, F)`` (B sets of at most N elements with F features),
+            float32 or float64, any device. Masked rows hold arbitrary (finite) junk.
+        mask: ``torch.bool`` of shape ``(B, N)``, True where ``x[b, i]`` is an element of set b;
+            ``None`` means every row is present.
+        phi: the element network, acting on the last dim: ``(..., F) -> (..., H)`` for any
+            leading shape, in its input's dtype and device.
+        rho: the set network, ``(B, H) -> (B, F_out)``.
+    Returns:
+        The outputs, shape ``(B, F_out)``, dtype and device of ``x``; differentiable (autograd)
+        in ``x`` and in the parameters of ``phi`` and ``rho``.
+    Properties the grader checks:
+        padding invariance (appending masked junk rows changes nothing); permutation invariance
+        (permuting the rows of a set, with its mask, changes nothing); a set with every row
+        masked, and N = 0, give rho(0); ``mask=None`` is the same as an all-True mask.
+    Allowed:
+        any torch operation; ``phi`` may be called on all rows or on the present rows only.
+    Do not modify the inputs in place.
+    """
+    raise NotImplementedError(
+        "week04_symmetry.deep_sets: Evaluate the permutation-invariant network rho(sum_i mask_i phi(x_i)) on a batch of sets."
+    )

@@ -58,3 +58,20 @@ def group_average(f: Callable[[torch.Tensor], torch.Tensor], s: torch.Tensor) ->
     (the reference orbit), then the mean over the group."""
     orbit = lattice_orbit(s)
     return torch.stack([f(image) for image in orbit.unbind(1)]).mean(dim=0)
+
+
+def deep_sets(
+    x: torch.Tensor,
+    mask: torch.Tensor | None,
+    phi: Callable[[torch.Tensor], torch.Tensor],
+    rho: Callable[[torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """Reference for week04_symmetry.deep_sets: phi on the present rows of each set only, summed
+    set by set (an empty set sums to zeros), then rho on the stacked sums."""
+    present = torch.ones(x.shape[:2], dtype=torch.bool) if mask is None else mask
+    hidden = phi(x.new_zeros(1, x.shape[-1])).shape[-1]
+    sums = [
+        phi(elements[chosen]).sum(dim=0) if bool(chosen.any()) else x.new_zeros(hidden)
+        for elements, chosen in zip(x.unbind(0), present.unbind(0), strict=True)
+    ]
+    return rho(torch.stack(sums))

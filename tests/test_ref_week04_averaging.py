@@ -144,3 +144,46 @@ def test_group_average_is_the_mean_over_the_enumerated_orbit_and_invariant():
         torch.testing.assert_close(average[b], f(images).mean(dim=0), rtol=1e-14, atol=1e-15)
     moved = torch.roll(torch.rot90(s, 1, dims=(-2, -1)).transpose(-2, -1), 2, dims=-1)
     torch.testing.assert_close(ref.group_average(f, moved), average, rtol=1e-14, atol=1e-15)
+
+
+# ----------------------------------------------------------------------------------------- deep_sets
+def features(v: torch.Tensor) -> torch.Tensor:
+    """phi(v) = (v, v^2), elementwise on the last dim."""
+    return torch.cat([v, v**2], dim=-1)
+
+
+def test_deep_sets_is_the_sum_over_the_present_elements():
+    generator = torch.Generator().manual_seed(40)
+    x = torch.randn(3, 4, 2, generator=generator, dtype=torch.float64)
+    mask = torch.tensor([[True, False, True, True], [False] * 4, [True] * 4])
+    out = ref.deep_sets(x, mask, features, lambda pooled: pooled + 1)
+    for b in range(3):
+        expected = torch.ones(4, dtype=torch.float64)
+        for i in range(4):
+            if mask[b, i]:
+                expected = expected + features(x[b, i])
+        torch.testing.assert_close(out[b], expected, rtol=1e-15, atol=1e-15)
+    assert torch.equal(out[1], torch.ones(4, dtype=torch.float64))  # rho(0)
+
+
+def test_deep_sets_ignores_junk_and_order_and_handles_none_and_empty_sets():
+    generator = torch.Generator().manual_seed(41)
+    x = torch.randn(2, 3, 2, generator=generator, dtype=torch.float64)
+    full = ref.deep_sets(x, None, features, torch.tanh)
+    junk = 1e3 * torch.randn(2, 2, 2, generator=generator, dtype=torch.float64)
+    mask = torch.tensor([[True] * 3 + [False] * 2] * 2)
+    padded = ref.deep_sets(torch.cat([x, junk], dim=1), mask, features, torch.tanh)
+    torch.testing.assert_close(padded, full, rtol=1e-15, atol=0)
+    order = torch.tensor([2, 0, 1])
+    torch.testing.assert_close(ref.deep_sets(x[:, order], None, features, torch.tanh), full)
+    empty = ref.deep_sets(x[:, :0], torch.zeros(2, 0, dtype=torch.bool), features, torch.exp)
+    assert torch.equal(empty, torch.ones(2, 4, dtype=torch.float64))
+
+
+def test_deep_sets_gradient_reaches_the_present_elements_only():
+    x = torch.randn(2, 3, 2, generator=torch.Generator().manual_seed(42), dtype=torch.float64)
+    x.requires_grad_(True)
+    mask = torch.tensor([[True, False, True], [False, True, True]])
+    out = ref.deep_sets(x, mask, lambda v: v, lambda pooled: pooled)
+    (gradient,) = torch.autograd.grad(out.sum(), x)
+    assert torch.equal(gradient, mask[..., None].double().expand(2, 3, 2))
