@@ -185,7 +185,7 @@ def group_average(f: Callable[[torch.Tensor], torch.Tensor], s: torch.Tensor) ->
 
 
 # %% [markdown]
-# ## Functions of sets: deep sets
+# ### Functions of sets: deep sets
 # A set of N particles has no order: a function of it must be invariant under the N! permutations.
 # Averaging over all of them is hopeless, but a sum is already invariant: every invariant function
 # of a set can be written rho(sum_i phi(x_i)) (Zaheer et al., 2017). Sets of different sizes are

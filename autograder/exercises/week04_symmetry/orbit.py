@@ -22,7 +22,7 @@ from autograder.hints import Evidence, Hint, all_of, at_stage, explained_by
 from autograder.probe import ProbeContext
 
 MODULE = "week04_symmetry"
-ORBIT = "orbit (sorted)"
+ORBIT = "orbit (images sorted: any order is accepted)"
 ORBIT_GROUPS = {"values": 3.0, "edge cases": 1.0, "properties": 2.0}
 
 
