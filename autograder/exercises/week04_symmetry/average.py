@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
+from autograder.exercises.week04_symmetry.agreement import disagreement
 from autograder.exercises.week04_symmetry.orbit import ising_energy
 from autograder.hints import Evidence, Hint, explained_by, reference, scaled
 from autograder.nets import TensorMLP, leaves, mlp_weights
@@ -69,24 +70,11 @@ def average_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[
 
 
 # ----------------------------------------------------------------------------------------- properties
-def _gap_message(yours: torch.Tensor, expected: torch.Tensor, case: Case, what: str) -> str | None:
-    tolerance = case.tolerance_of("reduction")
-    scale = max(float(expected.abs().max()), 1.0)
-    gap = (yours - expected).abs()
-    if bool((gap <= tolerance.atol * scale + tolerance.rtol * expected.abs()).all()):
-        return None
-    worst = int(gap.nan_to_num(float("inf")).reshape(-1).argmax())
-    return (
-        f"{what}: {float(yours.reshape(-1)[worst]):.8g} instead of "
-        f"{float(expected.reshape(-1)[worst]):.8g}"
-    )
-
-
 def _invariant_unchanged(observed: Mapping, case: Case) -> str | None:
     s = case.seen("s")
     expected = lattice_function("ising", {})(s)
     yours = observed_array(observed, "out", tuple(expected.shape))
-    return _gap_message(
+    return disagreement(
         yours, expected, case, "the Ising energy is invariant, so its average is itself"
     )
 
@@ -98,7 +86,7 @@ def _copies_agree(observed: Mapping, case: Case) -> str | None:
         return f"expected one average per configuration, got shape {list(out.shape)}"
     blocks = out.reshape(COPIES, -1, *out.shape[1:])
     for block, name in ((1, "rotated and translated"), (2, "reflected")):
-        problem = _gap_message(
+        problem = disagreement(
             blocks[block], blocks[0], case, f"the average must not change when s is {name}"
         )
         if problem:

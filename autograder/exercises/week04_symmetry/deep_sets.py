@@ -10,13 +10,14 @@ The lesson: padded rows must not enter the sum.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from autograder.case import BOTH, Case, CaseRng, Property, observed_array
+from autograder.case import BOTH, Case, CaseRng, Property
 from autograder.exercise import Exercise
+from autograder.exercises.week04_symmetry.agreement import agrees_with_output
 from autograder.hints import Evidence, Hint, all_of, explained_by, raised, reference
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp
@@ -48,27 +49,6 @@ def deep_sets_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dic
         order = inputs["permutation"]
         observations[PERMUTED] = ctx.call(impl, x[:, order], mask[:, order], phi, rho)
     return observations
-
-
-# ----------------------------------------------------------------------------------------- properties
-def _unchanged(key: str, what: str):
-    """Observation ``key`` must equal the output on the original batch."""
-
-    def check(observed: Mapping, case: Case) -> str | None:
-        out = observed_array(observed, "out")
-        other = observed_array(observed, key, tuple(out.shape))
-        tolerance = case.tolerance_of("reduction")
-        scale = max(float(out.abs().max()), 1.0) if out.numel() else 1.0
-        gap = (other - out).abs()
-        if bool((gap <= tolerance.atol * scale + tolerance.rtol * out.abs()).all()):
-            return None
-        worst = int(gap.nan_to_num(float("inf")).reshape(-1).argmax())
-        return (
-            f"{what}: an output changed from {float(out.reshape(-1)[worst]):.8g} to "
-            f"{float(other.reshape(-1)[worst]):.8g}"
-        )
-
-    return check
 
 
 # ----------------------------------------------------------------------------------------- cases
@@ -113,7 +93,7 @@ def deep_sets_cases(rng: CaseRng) -> list[Case]:
             properties=(
                 Property(
                     "junk rows appended change nothing",
-                    _unchanged(PADDED, "appending masked junk rows must change nothing"),
+                    agrees_with_output(PADDED, "appending masked junk rows must change nothing"),
                 ),
             ),
         ),
@@ -126,7 +106,9 @@ def deep_sets_cases(rng: CaseRng) -> list[Case]:
             properties=(
                 Property(
                     "permuting the rows changes nothing",
-                    _unchanged(PERMUTED, "permuting the rows of the sets must change nothing"),
+                    agrees_with_output(
+                        PERMUTED, "permuting the rows of the sets must change nothing"
+                    ),
                 ),
             ),
         ),

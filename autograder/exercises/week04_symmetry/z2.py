@@ -16,6 +16,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
+from autograder.exercises.week04_symmetry.agreement import agrees_with_output, disagreement
 from autograder.hints import Evidence, Hint, explained_by, scaled
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp
@@ -62,36 +63,12 @@ def z2_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, 
 
 
 # ----------------------------------------------------------------------------------------- properties
-def _agrees_with(key: str, what: str):
-    """Observation ``key`` must equal the output ``g(x)``."""
-
-    def check(observed: Mapping, case: Case) -> str | None:
-        out = observed_array(observed, "out")
-        other = observed_array(observed, key, tuple(out.shape))
-        return _mismatch(other, out, case, what)
-
-    return check
-
-
 def _even_f_unchanged(observed: Mapping, case: Case) -> str | None:
     """For an even ``f``, ``g(x)`` must be ``f(x)`` itself."""
     f = network_function(case.inputs["f"], case.seen("net"))
     expected = f(case.seen("x"))
     out = observed_array(observed, "out", tuple(expected.shape))
-    return _mismatch(out, expected, case, "f is even, so g(x) must be f(x)")
-
-
-def _mismatch(yours: torch.Tensor, expected: torch.Tensor, case: Case, what: str) -> str | None:
-    tolerance = case.tolerance_of("reduction")
-    scale = max(float(expected.abs().max()), 1.0) if expected.numel() else 1.0
-    gap = (yours - expected).abs()
-    if bool((gap <= tolerance.atol * scale + tolerance.rtol * expected.abs()).all()):
-        return None
-    worst = gap.nan_to_num(float("inf")).reshape(-1).argmax()
-    return (
-        f"{what}; largest difference {float(gap.reshape(-1)[worst]):.3g} "
-        f"({float(yours.reshape(-1)[worst]):.6g} instead of {float(expected.reshape(-1)[worst]):.6g})"
-    )
+    return disagreement(out, expected, case, "f is even, so g(x) must be f(x)")
 
 
 # ----------------------------------------------------------------------------------------- cases
@@ -106,10 +83,12 @@ def z2_cases(rng: CaseRng) -> list[Case]:
     batch = rng.choice(3, 5)
     grad = ("x",)
     properties = (
-        Property("g(-x) = g(x)", _agrees_with(AT_MINUS_X, "g(-x) must equal g(x)")),
+        Property("g(-x) = g(x)", agrees_with_output(AT_MINUS_X, "g(-x) must equal g(x)")),
         Property(
             "symmetrizing twice changes nothing",
-            _agrees_with(TWICE, "z2_symmetrize(g)(x) must equal g(x): the average is a projection"),
+            agrees_with_output(
+                TWICE, "z2_symmetrize(g)(x) must equal g(x): the average is a projection"
+            ),
         ),
     )
     return [
