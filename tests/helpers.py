@@ -98,8 +98,18 @@ def _per_sample_zero(x):
     return x.new_zeros(x.shape[:1])
 
 
+def _null_function(kind, f):
+    # an exercise that turns a function into a function: f itself, or a function that gives the
+    # null answer of its own inputs
+    if kind == "the input":
+        return f
+    return lambda *args, **kwargs: _null(kind, args, kwargs)
+
+
 def _null(kind, args, kwargs):
     x = _first_array(args, kwargs)
+    if kind != "None" and x is None and args and callable(args[0]):
+        return _null_function(kind, args[0])
     if kind == "None" or x is None:
         return None
     numpy = isinstance(x, _np.ndarray)

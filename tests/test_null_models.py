@@ -1,7 +1,8 @@
 """Null answers score 0 on every exercise: zeros, ones, the input, a constant, a uniform
 distribution, random numbers, None, a zero per sample (a zero residual, a zero log-determinant), a
 zero scalar (a zero loss), an identity flow with zero log-determinant, a zero loss with zero
-gradients, the input with nothing accepted (a Metropolis step that never moves). Each is generated
+gradients, the input with nothing accepted (a Metropolis step that never moves); an exercise that turns a
+function into a function gets the function itself, or one that gives these answers. Each is generated
 from the stubs' signatures (``helpers.null_submission``), so a new exercise is covered without
 writing anything."""
 
