@@ -78,6 +78,23 @@ class ReLU(_AutogradLayer):
         return torch.relu(x)
 
 
+class Softmax(_AutogradLayer):
+    """Reference for week02_mlp_cnn.Softmax: ``torch.softmax`` along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def _fn(self, x: torch.Tensor, *params: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(x, dim=self.axis)
+
+
+class Mean(_AutogradLayer):
+    """Reference for week02_mlp_cnn.Mean: ``torch.mean`` over every axis but the batch axis."""
+
+    def _fn(self, x: torch.Tensor, *params: torch.Tensor) -> torch.Tensor:
+        return torch.mean(x, dim=tuple(range(1, x.dim())))
+
+
 class SoftmaxCrossEntropy:
     """Reference for week02_mlp_cnn.SoftmaxCrossEntropy: ``F.cross_entropy`` with soft targets."""
 

@@ -233,6 +233,122 @@ class ReLU:
 
 
 # %%
+class Softmax:
+    """Softmax along one axis; exercise ``week02_mlp_cnn.Softmax``.
+
+    ``y = softmax(x)`` along ``axis`` (default the last): every slice along ``axis`` is turned into
+    probabilities. A layer of its own, for when the probabilities themselves are needed (attention
+    weights, a mixture); before a cross-entropy use the fused ``SoftmaxCrossEntropy``.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``softmax(x)`` along ``self.axis`` and remember what the backward pass needs.
+
+        Exercise ``week02_mlp_cnn.Softmax``.
+
+        Math (``m`` the maximum of the slice along ``axis``):
+            y_c = exp(x_c - m) / sum_j exp(x_j - m)
+        Args:
+            x: input, any shape with at least one axis, float64.
+        Returns:
+            ``y``, same shape, float64; every slice along ``self.axis`` is non-negative and sums
+            to 1.
+        Numerics:
+            Must not overflow, divide by zero or produce NaN under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for entries of size 1000
+            (a slice of all -1000 included): subtract the maximum of each slice, not of the whole
+            array.
+        Properties the grader checks:
+            The output and ``dL/dx`` against the reference (``torch.softmax`` and autograd),
+            ``axis=0``, ``axis=1`` and negative axes included; every slice sums to 1.
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        shifted = x - x.max(axis=self.axis, keepdims=True)
+        exps = np.exp(shifted)
+        self.y = exps / exps.sum(axis=self.axis, keepdims=True)
+        return self.y
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``dL/dx = delta * y - y * sum(delta * y)``, the sum along ``self.axis``.
+
+        Exercise ``week02_mlp_cnn.Softmax``.
+
+        Math (the Jacobian ``dy_c/dx_k = y_c (1[c = k] - y_k)`` is not diagonal: every output of a
+        slice depends on every input of that slice):
+            dL/dx_k = sum_c delta_c y_c (1[c = k] - y_k) = y_k (delta_k - sum_c delta_c y_c)
+        Args:
+            delta: ``dL/dy``, same shape as the forward input, float64.
+        Returns:
+            ``dL/dx``, same shape, float64 (each slice along ``axis`` sums to 0).
+        Do not modify ``delta`` in place.
+        """
+        ### BEGIN SOLUTION
+        weighted = delta * self.y
+        return weighted - self.y * weighted.sum(axis=self.axis, keepdims=True)
+        ### END SOLUTION
+
+
+# %%
+class Mean:
+    """The mean of every sample's entries; exercise ``week02_mlp_cnn.Mean``.
+
+    ``forward(x)`` reduces every axis but the first (the batch axis) to its mean, one number per
+    sample. It has the interface of a loss of ``Sequential`` (``forward(h) -> (B,)``,
+    ``backward(delta[B]) -> dL/dh``), so ``Sequential(layers, Mean())`` computes the mean of all
+    entries of the network's output, and ``backward`` there seeds ``delta = ones(B) / B``.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return the mean of each sample's entries, shape ``(B,)``.
+
+        Exercise ``week02_mlp_cnn.Mean``.
+
+        Math (``N`` = number of entries of one sample, ``x[b].size``):
+            out_b = (1/N) sum_{i} x[b, i...]
+        Args:
+            x: input, shape ``(B, ...)`` with at least one axis after the batch axis, float64.
+        Returns:
+            Shape ``(B,)``, float64 (never averaged over the batch: that is ``Sequential``'s job).
+        Do not modify ``x`` in place.
+        """
+        ### BEGIN SOLUTION
+        self.shape = x.shape
+        return x.reshape(x.shape[0], -1).mean(axis=1)
+        ### END SOLUTION
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Spread ``delta[b] / N`` over the ``N`` entries of sample ``b``.
+
+        Exercise ``week02_mlp_cnn.Mean``.
+
+        Math:
+            dL/dx[b, i...] = delta_b / N   (every entry contributes 1/N of the sample's mean)
+        Args:
+            delta: ``dL/d out``, shape ``(B,)``, float64.
+        Returns:
+            ``dL/dx``, shape of the forward input ``(B, ...)``, float64 (a new array, not a
+            broadcast view).
+        Properties the grader checks:
+            The output and ``dL/dx`` against the reference (autograd of ``torch.mean``), on 2-d,
+            3-d and 4-d inputs, a single sample and a single entry per sample; each sample's
+            ``dL/dx`` sums to ``delta_b``.
+        Do not modify ``delta`` in place.
+        """
+        ### BEGIN SOLUTION
+        n_entries = int(np.prod(self.shape[1:]))
+        per_entry = (delta / n_entries).reshape(-1, *[1] * (len(self.shape) - 1))
+        return np.broadcast_to(per_entry, self.shape).copy()
+        ### END SOLUTION
+
+
+# %%
 class SoftmaxCrossEntropy:
     """Softmax followed by cross-entropy, fused; exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
 
