@@ -21,7 +21,8 @@
 # as it got them (work on copies or with out-of-place operations).
 #
 # In the second part you write a 2-D convolution (a cross-correlation, as in PyTorch) as one big
-# sparse matrix acting on the flattened image, and use it to convolve a batch.
+# sparse matrix acting on the flattened image, use it to convolve a batch, and write max pooling;
+# both commute with translations, which the grader checks.
 #
 # Check your work with `ml4p check week02`.
 
@@ -576,9 +577,17 @@ def conv2d_via_matrix(
         ``(B, C_out, H_out, W_out)``, an ordinary (strided) tensor with the dtype and device of
         ``x``, equal to ``torch.nn.functional.conv2d`` (after periodic padding for
         ``"circular"``); differentiable with respect to ``x``, ``weight`` and ``bias`` (all three
-        gradients are checked). With ``padding_mode="circular"`` and stride 1 the convolution
-        commutes with shifts, ``conv(roll(x)) == roll(conv(x))`` (checked); the slide example
-        (see ``conv2d_sparse_matrix``) is checked exactly.
+        gradients are checked). The slide example (see ``conv2d_sparse_matrix``) is checked
+        exactly.
+    Properties the grader checks (translation equivariance, ``roll`` over the last two axes by
+    ``s = (s_h, s_w)``):
+        - circular padding, stride 1, output the size of the input: for any shift,
+          ``conv(roll(x, s)) == roll(conv(x), s)``;
+        - circular padding, stride 2, input sizes twice the output sizes: for even shifts,
+          ``conv(roll(x, s)) == roll(conv(x), s / 2)`` (odd shifts are not equivariant);
+        - zero padding, stride 1, output the size of the input: equal away from the border, i.e.
+          at every output pixel whose window (rows ``i - P + m*D``, columns likewise) lies inside
+          the rolled image and on one side of the seam where the roll wrapped it.
     Allowed: ``conv2d_sparse_matrix``, reshapes, and the sparse-dense product either as
     ``torch.sparse.mm`` or as a gather-scatter over ``M.indices()`` and ``M.values()`` with
     ``index_add``. (The backward of ``torch.sparse.mm`` with respect to a COO matrix forms a dense
@@ -590,4 +599,56 @@ def conv2d_via_matrix(
     """
     raise NotImplementedError(
         "week02_mlp_cnn.conv2d_via_matrix: Convolve a batch of images by multiplying with the sparse matrix of the convolution."
+    )
+
+
+# %% [markdown]
+# ## Max pooling
+# A pooling layer summarises each `K x K` window of a feature map by its largest entry and moves
+# the window by the stride `S` (by default `S = K`, non-overlapping windows as in PyTorch). It
+# shrinks the map, keeps the strongest response of each region and makes the network insensitive
+# to small shifts. Like a convolution it commutes with translations, but only with shifts by a
+# multiple of the stride: the windows must land on windows again.
+
+
+# %%
+def maxpool2d(
+    x: torch.Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> torch.Tensor:
+    r"""Max pooling over ``K_h x K_w`` windows moved by the stride, per image and channel.
+
+    Exercise ``week02_mlp_cnn.maxpool2d``.
+
+    Math (no padding, remainder rows and columns dropped as ``ceil_mode=False``):
+        y[b, c, i, j] = max_{0 <= m < K_h, 0 <= n < K_w} x[b, c, i*S_h + m, j*S_w + n]
+        H_out = floor((H - K_h) / S_h) + 1   (the same for W_out)
+    Args:
+        x: ``(B, C, H, W)``, float32 or float64, any device, ``H >= K_h`` and ``W >= K_w``.
+        kernel_size: ``K``, an int or a pair ``(K_h, K_w)``.
+        stride: ``S``, an int, a pair ``(S_h, S_w)`` or ``None`` (the default), which means
+            ``S = K`` (non-overlapping windows).
+    Returns:
+        ``(B, C, H_out, W_out)`` with the dtype and device of ``x``; differentiable with respect
+        to ``x``: the gradient of each window goes to its largest entry (the grader's inputs have
+        no ties).
+    Example (from the slides): ``[[0, 1, 2], [3, 4, 5], [6, 7, 8]]`` with ``K = 2``, ``S = 1``
+    gives ``[[4, 5], [7, 8]]``.
+    Properties the grader checks:
+        Values and the gradient w.r.t. ``x`` against ``torch.nn.functional.max_pool2d``, in float32
+        and float64: the default stride, stride 1, overlapping windows (``S < K``), pairs,
+        remainders dropped, all-negative inputs (a maximum started at 0 fails), a single window.
+        Equivariance: on images whose sizes are multiples of the stride, with ``K = S``, pooling
+        the image rolled by a multiple of the stride, ``s = S*t``, gives the pooled image rolled
+        by ``t``: ``maxpool(roll(x, S*t)) == roll(maxpool(x), t)``.
+    Allowed: slicing, ``Tensor.unfold``, ``torch.maximum``, ``amax``/``max`` over dimensions,
+    reshapes. Forbidden, whatever name reaches them (aliases, ``getattr``, ``torch.ops.aten``):
+    every built-in max pooling (``torch.nn.functional.max_pool2d``, ``torch.max_pool2d``,
+    ``torch.nn.MaxPool2d``, ``max_pool2d_with_indices``, the 1-d and 3-d, adaptive and fractional
+    max poolings). A forbidden call scores 0.
+    Do not modify ``x`` in place.
+    """
+    raise NotImplementedError(
+        "week02_mlp_cnn.maxpool2d: Max pooling over ``K_h x K_w`` windows moved by the stride, per image and channel."
     )

@@ -236,3 +236,12 @@ def conv2d_via_matrix(
     elif padding_mode != "zeros":
         raise ValueError(f"unknown padding_mode {padding_mode!r}")
     return F.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation)
+
+
+def maxpool2d(
+    x: torch.Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> torch.Tensor:
+    """Reference for week02_mlp_cnn.maxpool2d: ``F.max_pool2d`` (stride ``None`` means the kernel)."""
+    return F.max_pool2d(x, kernel_size, stride)
