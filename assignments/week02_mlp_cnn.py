@@ -323,8 +323,7 @@ class Mean:
         Args:
             delta: ``dL/d out``, shape ``(B,)``, float64.
         Returns:
-            ``dL/dx``, shape of the forward input ``(B, ...)``, float64 (a new array, not a
-            broadcast view).
+            ``dL/dx``, shape of the forward input ``(B, ...)``, float64.
         Properties the grader checks:
             The output and ``dL/dx`` against the reference (autograd of ``torch.mean``), on 2-d,
             3-d and 4-d inputs, a single sample and a single entry per sample; each sample's
