@@ -21,7 +21,8 @@
 # as it got them (work on copies or with out-of-place operations).
 #
 # In the second part you write a 2-D convolution (a cross-correlation, as in PyTorch) as one big
-# sparse matrix acting on the flattened image, and use it to convolve a batch.
+# sparse matrix acting on the flattened image, use it to convolve a batch, and write max pooling;
+# both commute with translations, which the grader checks.
 #
 # Check your work with `ml4p check week02`.
 
@@ -223,6 +224,114 @@ class ReLU:
         """
         raise NotImplementedError(
             "week02_mlp_cnn.ReLU.backward: Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``)."
+        )
+
+
+# %%
+class Softmax:
+    """Softmax along one axis; exercise ``week02_mlp_cnn.Softmax``.
+
+    ``y = softmax(x)`` along ``axis`` (default the last): every slice along ``axis`` is turned into
+    probabilities. A layer of its own, for when the probabilities themselves are needed (attention
+    weights, a mixture); before a cross-entropy use the fused ``SoftmaxCrossEntropy``.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute ``softmax(x)`` along ``self.axis`` and remember what the backward pass needs.
+
+        Exercise ``week02_mlp_cnn.Softmax``.
+
+        Math (``m`` the maximum of the slice along ``axis``):
+            y_c = exp(x_c - m) / sum_j exp(x_j - m)
+        Args:
+            x: input, any shape with at least one axis, float64.
+        Returns:
+            ``y``, same shape, float64; every slice along ``self.axis`` is non-negative and sums
+            to 1.
+        Numerics:
+            Must not overflow, divide by zero or produce NaN under
+            ``np.errstate(over="raise", invalid="raise", divide="raise")`` for entries of size 1000
+            (a slice of all -1000 included): subtract the maximum of each slice, not of the whole
+            array.
+        Properties the grader checks:
+            The output and ``dL/dx`` against the reference (``torch.softmax`` and autograd),
+            ``axis=0``, ``axis=1`` and negative axes included; every slice sums to 1.
+        Do not modify ``x`` in place.
+        """
+        raise NotImplementedError(
+            "week02_mlp_cnn.Softmax.forward: Compute ``softmax(x)`` along ``self.axis`` and remember what the backward pass needs."
+        )
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Return ``dL/dx = delta * y - y * sum(delta * y)``, the sum along ``self.axis``.
+
+        Exercise ``week02_mlp_cnn.Softmax``.
+
+        Math (the Jacobian ``dy_c/dx_k = y_c (1[c = k] - y_k)`` is not diagonal: every output of a
+        slice depends on every input of that slice):
+            dL/dx_k = sum_c delta_c y_c (1[c = k] - y_k) = y_k (delta_k - sum_c delta_c y_c)
+        Args:
+            delta: ``dL/dy``, same shape as the forward input, float64.
+        Returns:
+            ``dL/dx``, same shape, float64 (each slice along ``axis`` sums to 0).
+        Do not modify ``delta`` in place.
+        """
+        raise NotImplementedError(
+            "week02_mlp_cnn.Softmax.backward: Return ``dL/dx = delta * y - y * sum(delta * y)``, the sum along ``self.axis``."
+        )
+
+
+# %%
+class Mean:
+    """The mean of every sample's entries; exercise ``week02_mlp_cnn.Mean``.
+
+    ``forward(x)`` reduces every axis but the first (the batch axis) to its mean, one number per
+    sample. It has the interface of a loss of ``Sequential`` (``forward(h) -> (B,)``,
+    ``backward(delta[B]) -> dL/dh``), so ``Sequential(layers, Mean())`` computes the mean of all
+    entries of the network's output, and ``backward`` there seeds ``delta = ones(B) / B``.
+    Forbidden: torch, autograd of any kind, jax (plain numpy only).
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return the mean of each sample's entries, shape ``(B,)``.
+
+        Exercise ``week02_mlp_cnn.Mean``.
+
+        Math (``N`` = number of entries of one sample, ``x[b].size``):
+            out_b = (1/N) sum_{i} x[b, i...]
+        Args:
+            x: input, shape ``(B, ...)`` with at least one axis after the batch axis, float64.
+        Returns:
+            Shape ``(B,)``, float64 (never averaged over the batch: that is ``Sequential``'s job).
+        Do not modify ``x`` in place.
+        """
+        raise NotImplementedError(
+            "week02_mlp_cnn.Mean.forward: Return the mean of each sample's entries, shape ``(B,)``."
+        )
+
+    def backward(self, delta: np.ndarray) -> np.ndarray:
+        """Spread ``delta[b] / N`` over the ``N`` entries of sample ``b``.
+
+        Exercise ``week02_mlp_cnn.Mean``.
+
+        Math:
+            dL/dx[b, i...] = delta_b / N   (every entry contributes 1/N of the sample's mean)
+        Args:
+            delta: ``dL/d out``, shape ``(B,)``, float64.
+        Returns:
+            ``dL/dx``, shape of the forward input ``(B, ...)``, float64.
+        Properties the grader checks:
+            The output and ``dL/dx`` against the reference (autograd of ``torch.mean``), on 2-d,
+            3-d and 4-d inputs, a single sample and a single entry per sample; each sample's
+            ``dL/dx`` sums to ``delta_b``.
+        Do not modify ``delta`` in place.
+        """
+        raise NotImplementedError(
+            "week02_mlp_cnn.Mean.backward: Spread ``delta[b] / N`` over the ``N`` entries of sample ``b``."
         )
 
 
@@ -467,9 +576,17 @@ def conv2d_via_matrix(
         ``(B, C_out, H_out, W_out)``, an ordinary (strided) tensor with the dtype and device of
         ``x``, equal to ``torch.nn.functional.conv2d`` (after periodic padding for
         ``"circular"``); differentiable with respect to ``x``, ``weight`` and ``bias`` (all three
-        gradients are checked). With ``padding_mode="circular"`` and stride 1 the convolution
-        commutes with shifts, ``conv(roll(x)) == roll(conv(x))`` (checked); the slide example
-        (see ``conv2d_sparse_matrix``) is checked exactly.
+        gradients are checked). The slide example (see ``conv2d_sparse_matrix``) is checked
+        exactly.
+    Properties the grader checks (translation equivariance, ``roll`` over the last two axes by
+    ``s = (s_h, s_w)``):
+        - circular padding, stride 1, output the size of the input: for any shift,
+          ``conv(roll(x, s)) == roll(conv(x), s)``;
+        - circular padding, stride 2, input sizes twice the output sizes: for even shifts,
+          ``conv(roll(x, s)) == roll(conv(x), s / 2)`` (odd shifts are not equivariant);
+        - zero padding, stride 1, output the size of the input: equal away from the border, i.e.
+          at every output pixel whose window (rows ``i - P + m*D``, columns likewise) lies inside
+          the rolled image and on one side of the seam where the roll wrapped it.
     Allowed: ``conv2d_sparse_matrix``, reshapes, and the sparse-dense product either as
     ``torch.sparse.mm`` or as a gather-scatter over ``M.indices()`` and ``M.values()`` with
     ``index_add``. (The backward of ``torch.sparse.mm`` with respect to a COO matrix forms a dense
@@ -481,4 +598,56 @@ def conv2d_via_matrix(
     """
     raise NotImplementedError(
         "week02_mlp_cnn.conv2d_via_matrix: Convolve a batch of images by multiplying with the sparse matrix of the convolution."
+    )
+
+
+# %% [markdown]
+# ## Max pooling
+# A pooling layer summarises each `K x K` window of a feature map by its largest entry and moves
+# the window by the stride `S` (by default `S = K`, non-overlapping windows as in PyTorch). It
+# shrinks the map, keeps the strongest response of each region and makes the network insensitive
+# to small shifts. Like a convolution it commutes with translations, but only with shifts by a
+# multiple of the stride: the windows must land on windows again.
+
+
+# %%
+def maxpool2d(
+    x: torch.Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> torch.Tensor:
+    r"""Max pooling over ``K_h x K_w`` windows moved by the stride, per image and channel.
+
+    Exercise ``week02_mlp_cnn.maxpool2d``.
+
+    Math (no padding, remainder rows and columns dropped as ``ceil_mode=False``):
+        y[b, c, i, j] = max_{0 <= m < K_h, 0 <= n < K_w} x[b, c, i*S_h + m, j*S_w + n]
+        H_out = floor((H - K_h) / S_h) + 1   (the same for W_out)
+    Args:
+        x: ``(B, C, H, W)``, float32 or float64, any device, ``H >= K_h`` and ``W >= K_w``.
+        kernel_size: ``K``, an int or a pair ``(K_h, K_w)``.
+        stride: ``S``, an int, a pair ``(S_h, S_w)`` or ``None`` (the default), which means
+            ``S = K`` (non-overlapping windows).
+    Returns:
+        ``(B, C, H_out, W_out)`` with the dtype and device of ``x``; differentiable with respect
+        to ``x``: the gradient of each window goes to its largest entry (the grader's inputs have
+        no ties).
+    Example (from the slides): ``[[0, 1, 2], [3, 4, 5], [6, 7, 8]]`` with ``K = 2``, ``S = 1``
+    gives ``[[4, 5], [7, 8]]``.
+    Properties the grader checks:
+        Values and the gradient w.r.t. ``x`` against ``torch.nn.functional.max_pool2d``, in float32
+        and float64: the default stride, stride 1, overlapping windows (``S < K``), pairs,
+        remainders dropped, all-negative inputs (a maximum started at 0 fails), a single window.
+        Equivariance: on images whose sizes are multiples of the stride, with ``K = S``, pooling
+        the image rolled by a multiple of the stride, ``s = S*t``, gives the pooled image rolled
+        by ``t``: ``maxpool(roll(x, S*t)) == roll(maxpool(x), t)``.
+    Allowed: slicing, ``Tensor.unfold``, ``torch.maximum``, ``amax``/``max`` over dimensions,
+    reshapes. Forbidden, whatever name reaches them (aliases, ``getattr``, ``torch.ops.aten``):
+    every built-in max pooling (``torch.nn.functional.max_pool2d``, ``torch.max_pool2d``,
+    ``torch.nn.MaxPool2d``, ``max_pool2d_with_indices``, the 1-d and 3-d, adaptive and fractional
+    max poolings). A forbidden call scores 0.
+    Do not modify ``x`` in place.
+    """
+    raise NotImplementedError(
+        "week02_mlp_cnn.maxpool2d: Max pooling over ``K_h x K_w`` windows moved by the stride, per image and channel."
     )

@@ -78,6 +78,23 @@ class ReLU(_AutogradLayer):
         return torch.relu(x)
 
 
+class Softmax(_AutogradLayer):
+    """Reference for week02_mlp_cnn.Softmax: ``torch.softmax`` along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def _fn(self, x: torch.Tensor, *params: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(x, dim=self.axis)
+
+
+class Mean(_AutogradLayer):
+    """Reference for week02_mlp_cnn.Mean: ``torch.mean`` over every axis but the batch axis."""
+
+    def _fn(self, x: torch.Tensor, *params: torch.Tensor) -> torch.Tensor:
+        return torch.mean(x, dim=tuple(range(1, x.dim())))
+
+
 class SoftmaxCrossEntropy:
     """Reference for week02_mlp_cnn.SoftmaxCrossEntropy: ``F.cross_entropy`` with soft targets."""
 
@@ -219,3 +236,12 @@ def conv2d_via_matrix(
     elif padding_mode != "zeros":
         raise ValueError(f"unknown padding_mode {padding_mode!r}")
     return F.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation)
+
+
+def maxpool2d(
+    x: torch.Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+) -> torch.Tensor:
+    """Reference for week02_mlp_cnn.maxpool2d: ``F.max_pool2d`` (stride ``None`` means the kernel)."""
+    return F.max_pool2d(x, kernel_size, stride)

@@ -176,11 +176,13 @@ def _doubled(keys: list[str]) -> Callable[[Evidence], bool]:
 
 
 # ----------------------------------------------------------------------------------------- layers
-def _layer_probe(param_names: tuple[str, ...]) -> Callable:
-    """Build the layer from ``param_names``, forward ``x``, backward ``delta`` (twice if asked)."""
+def _layer_probe(param_names: tuple[str, ...], options: tuple[str, ...] = ()) -> Callable:
+    """Build the layer from ``param_names`` (and the keyword ``options`` a case gives), forward
+    ``x``, backward ``delta`` (twice if asked)."""
 
     def probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-        layer = ctx.call(impl, *(inputs[name] for name in param_names))
+        keywords = {name: inputs[name] for name in options if name in inputs}
+        layer = ctx.call(impl, *(inputs[name] for name in param_names), **keywords)
         observations = {"out": _copy(_run(ctx, layer, "forward", inputs["x"]))}
         for call in range(inputs.get("backward_calls", 1)):
             suffix = AGAIN if call else ""

@@ -16,7 +16,9 @@ slides' exact numbers.
 
 ``conv2d_via_matrix`` teaches applying one matrix to a batch, one image per column: its lesson is
 ``x.reshape(-1, B)``, which mixes the images. Output and gradients w.r.t. ``x``, ``weight`` and
-``bias``; "properties": translation equivariance on the torus (curriculum 2.4) and the slide golden.
+``bias``; "properties": the slide golden; "equivariance" (curriculum 2.4, ``equivariance``):
+``conv(roll(x, s)) == roll(conv(x), s / S)`` on the torus for stride 1 and any shift, for stride 2
+and an even shift, and with zero padding away from the border.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ import torch.nn.functional as F
 from autograder import plain
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
+from autograder.exercises.week02_mlp_cnn.equivariance import (
+    equivariance_property,
+    interior_mask,
+    roll_image,
+    rolled_key,
+    with_shift,
+)
 from autograder.hints import (
     Evidence,
     Hint,
@@ -586,27 +595,39 @@ def conv_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str
     _dense_output(out, "the output")
     observed = {"out": out}
     if "shift" in inputs:
-        rolled = torch.roll(x.detach(), shifts=tuple(inputs["shift"]), dims=(-2, -1))
+        rolled, key = roll_image(x.detach(), inputs["shift"]), rolled_key("conv")
         detached = None if bias is None else bias.detach()
-        observed["conv(roll(x))"] = ctx.call(impl, rolled, weight.detach(), detached, **kwargs)
-        _dense_output(observed["conv(roll(x))"], "conv(roll(x))")
+        observed[key] = ctx.call(impl, rolled, weight.detach(), detached, **kwargs)
+        _dense_output(observed[key], key)
     observed.update(vjp(out, {name: inputs[name] for name in ctx.grad}, ctx))
     return observed
 
 
-def _check_equivariance(observed, case: Case) -> str | None:
-    shape = (case.inputs["x"].shape[0], case.inputs["weight"].shape[0], *_out_hw(case.inputs))
-    out = observed_array(observed, "out", shape)
-    shifted = observed_array(observed, "conv(roll(x))", shape)
-    rolled = torch.roll(out, shifts=tuple(case.inputs["shift"]), dims=(-2, -1))
-    tolerance = case.tolerance_of("conv")
-    error = float((rolled - shifted).abs().max()) if out.numel() else 0.0
-    if not error <= tolerance.atol * max(float(rolled.abs().max()), 1.0):
-        return (
-            f"conv(roll(x)) differs from roll(conv(x)) by {error:.2e}: with circular padding "
-            "and stride 1 the convolution commutes with shifts"
-        )
-    return None
+def _interior(case: Case) -> torch.Tensor:
+    """Zero padding, stride 1: the output pixels away from the border and the roll's seam."""
+    axes = _axes(case.inputs)
+    size, kernel, _, padding, dilation = zip(*axes, strict=True)
+    return interior_mask(size, kernel, padding, dilation, case.inputs["shift"])
+
+
+EQUIVARIANT = {  # per case: (how the output shifts, why, the compared pixels)
+    "torus": (
+        "s",
+        "with circular padding and stride 1 the convolution commutes with every shift",
+        None,
+    ),
+    "stride 2": (
+        "s / 2",
+        "with circular padding and stride 2, a shift by an even s shifts the output by s / 2",
+        None,
+    ),
+    "border": (
+        "s",
+        "with zero padding the convolution commutes with shifts away from the border (output "
+        "pixels whose window stays inside the image, on one side of the roll's seam)",
+        _interior,
+    ),
+}
 
 
 def _check_golden_output(observed, case: Case) -> str | None:
@@ -618,6 +639,7 @@ def _check_golden_output(observed, case: Case) -> str | None:
 
 def conv_cases(rng: CaseRng) -> list[Case]:
     def case(label, c_out, c_in, in_hw, kernel, group="values", batch=2, bias=True, **conv):
+        equivariant, shift = conv.pop("equivariant", None), conv.pop("shift", None)
         inputs = {
             "x": rng.normal(batch, c_in, *in_hw),
             "weight": rng.normal(c_out, c_in, *kernel),
@@ -625,8 +647,10 @@ def conv_cases(rng: CaseRng) -> list[Case]:
             **conv,
         }
         properties = ()
-        if "shift" in conv:
-            properties = (Property("translation equivariance", _check_equivariance),)
+        if equivariant is not None:
+            shifted_by, why, mask = EQUIVARIANT[equivariant]
+            inputs = with_shift(inputs, shift, _pair(conv.get("stride", 1)))
+            properties = (equivariance_property("conv", shifted_by, why, mask),)
         grad = ("x", "weight", "bias") if bias else ("x", "weight")
         return Case(label, inputs, group, BOTH, tolerance="conv", grad=grad, properties=properties)
 
@@ -671,6 +695,23 @@ def conv_cases(rng: CaseRng) -> list[Case]:
             padding=1,
             padding_mode="circular",
             shift=(2, -1),
+            equivariant="torus",
+        ),
+        case(
+            "circular, stride 2: even shift (2, -4) shifts the output by (1, -2)",
+            *(2, 2, (6, 8), (3, 3)),
+            stride=2,
+            padding=1,
+            padding_mode="circular",
+            shift=(2, -4),
+            equivariant="stride 2",
+        ),
+        case(
+            "zero padding: conv(roll(x)) == roll(conv(x)) away from the border",
+            *(2, 2, (7, 6), (3, 3)),
+            padding=1,
+            shift=(3, -2),
+            equivariant="border",
         ),
         case(
             "circular, 5x5 kernel on a 2x3 torus",
@@ -814,7 +855,13 @@ EXERCISES = [
         points=2.0,
         cases=conv_cases,
         probe=conv_probe,
-        groups={"values": 4.0, "edge cases": 1.0, "gradients": 2.0, "properties": 1.0},
+        groups={
+            "values": 4.0,
+            "edge cases": 1.0,
+            "gradients": 2.0,
+            "properties": 1.0,
+            "equivariance": 1.5,
+        },
         lesson="M acts on one image per column, x.reshape(B, -1).T: x.reshape(-1, B) mixes the "
         "images",
         forbidden=FORBIDDEN,
