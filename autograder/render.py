@@ -106,19 +106,20 @@ def plain(report: Report, verbose: bool = False, width: int | None = None) -> st
     """The same content as a plain list; wrapped to ``width`` columns when given."""
     lines = [f"{_title(report)}: {report.score:.2f} / {report.max_score:g}", ""]
     for exercise in report.exercises:
-        lines.append(f"{exercise.id}: {exercise.status}, {_score(exercise)}")
+        lines += _wrapped(f"{exercise.id}: {exercise.status}, {_score(exercise)}", width, "")
         for line in details(exercise, verbose):
-            if width:
-                lines += textwrap.wrap(
-                    line,
-                    width,
-                    initial_indent="  ",
-                    subsequent_indent="    ",
-                    break_on_hyphens=False,
-                )
-            else:
-                lines.append(f"  {line}")
+            lines += _wrapped(line, width, "  ")
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(line: str, width: int | None, indent: str) -> list[str]:
+    """``line`` indented by ``indent``, wrapped to ``width`` columns (continuations indented two
+    more) when a width is given."""
+    if not width:
+        return [indent + line]
+    return textwrap.wrap(
+        line, width, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
 
 
 def for_terminal(report: Report, verbose: bool, width: int | None) -> str:
