@@ -305,19 +305,28 @@ def _forces_inputs(rng: CaseRng, energy: str, batch: int, n: int, dim: int) -> d
 def forces_cases(rng: CaseRng) -> list[Case]:
     grad = ("energy_fn",)
     constant = {"energy": "constant", "params": {"c": rng.normal(1)}, "x": rng.normal(3, 4, 2)}
+    derivative = "derivative"  # forces are autograd derivatives, their vjp second derivatives
     return [
-        Case("pair energy, 3-D", _forces_inputs(rng, "pair", 3, 4, 3), dtypes=BOTH, grad=grad),
+        Case(
+            "pair energy, 3-D",
+            _forces_inputs(rng, "pair", 3, 4, 3),
+            dtypes=BOTH,
+            grad=grad,
+            tolerance=derivative,
+        ),
         Case(
             "external potential, 2-D",
             _forces_inputs(rng, "external", 3, 5, 2),
             dtypes=BOTH,
             grad=grad,
+            tolerance=derivative,
         ),
         Case(
             "x already requires grad",
             {**_forces_inputs(rng, "pair", 2, 3, 2), "x requires grad": True},
             group="edge cases",
             grad=grad,
+            tolerance=derivative,
         ),
         Case("constant energy without a graph", constant, group="edge cases"),
         Case(
