@@ -10,6 +10,7 @@ lesson of the week is numerical stability, so the "stability" group carries most
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 
@@ -157,16 +158,23 @@ def softmax_cases(rng: CaseRng) -> list[Case]:
 
 
 SOFTMAX_REFERENCE = reference(MODULE, "softmax")
+
+
+def along_last_axis(function: Callable[..., torch.Tensor]) -> Hint:
+    """The hint for a normalization always taken along the last axis, whatever ``dim`` says."""
+    return Hint(
+        "normalize along dim, not along the last axis",
+        explained_by(lambda e: function(e.seen("z"), dim=-1) if _dim(e) != -1 else None),
+    )
+
+
 SOFTMAX_HINTS = (
     OVERFLOW,
     Hint(
         "a slice that is all -inf has no finite maximum: its result is nan, as torch.softmax",
         _where_reference("finite where nan"),
     ),
-    Hint(
-        "normalize along dim, not along the last axis",
-        explained_by(lambda e: SOFTMAX_REFERENCE(e.seen("z"), dim=-1) if _dim(e) != -1 else None),
-    ),
+    along_last_axis(SOFTMAX_REFERENCE),
     Hint(
         "normalize along dim (it may be any axis): the result must sum to 1 along dim",
         _not_normalized_along_dim,
@@ -227,6 +235,7 @@ LOG_SOFTMAX_HINTS = (
         _where_reference("-inf where finite"),
     ),
     OVERFLOW,
+    along_last_axis(reference(MODULE, "log_softmax")),
 )
 
 
