@@ -72,7 +72,7 @@ def softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
 
 # %% [markdown]
-# ## Log-sum-exp and log-softmax
+# ## Log-sum-exp
 # `log(sum(exp(z)))` overflows for the same reason. Shift by the maximum, and take care of slices
 # whose maximum is not finite: an all `-inf` slice has log-sum-exp `-inf`, not NaN.
 
@@ -105,6 +105,13 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
     raise NotImplementedError(
         "week01_practices.logsumexp: Compute log(sum(exp(z))) along ``dim`` without overflow."
     )
+
+
+# %% [markdown]
+# ## Log-softmax
+# `log softmax(z) = z - logsumexp(z)`: the log of the Boltzmann weights, minus the free energy. Taking
+# the log of the softmax instead underflows: a weight below the smallest float becomes 0 and its log
+# `-inf`, while `z - logsumexp(z)` stays exact.
 
 
 # %%

@@ -48,6 +48,14 @@ import torch
 # **Forbidden in this part: `torch`, autograd of any kind, `jax`.**
 
 
+# %% [markdown]
+# ### Linear layer
+# The affine map `y = x W + b` holds all the parameters of an MLP. Its backward pass gives the
+# gradients of the parameters, `dW = x^T delta` and `db = sum_b delta`, and passes `delta W^T` on
+# to the layer below. The gradient of a weight is the product of what came in (`x`) and what came
+# back (`delta`).
+
+
 # %%
 class Linear:
     """Affine layer ``y = x @ W + b``; exercise ``week02_mlp_cnn.Linear``.
@@ -101,6 +109,13 @@ class Linear:
         )
 
 
+# %% [markdown]
+# ### Sigmoid
+# `sigma(x) = 1 / (1 + exp(-x))`, the logistic function of a two-state system (the Fermi function
+# at energy `-x` in units of `kT`). Its derivative is `y (1 - y)`, written with the output. Written
+# naively it overflows for large negative `x`: `exp(1000)` is `inf`.
+
+
 # %%
 class Sigmoid:
     """Elementwise logistic function; exercise ``week02_mlp_cnn.Sigmoid``.
@@ -145,6 +160,12 @@ class Sigmoid:
         )
 
 
+# %% [markdown]
+# ### Tanh
+# `tanh(x)`, the magnetization `m = tanh(beta h)` of a free spin in a field: odd, saturating at
+# `+-1`, with derivative `1 - y^2`. It is the hidden activation of `mlp_loss_and_grads` below.
+
+
 # %%
 class Tanh:
     """Elementwise hyperbolic tangent; exercise ``week02_mlp_cnn.Tanh``.
@@ -186,6 +207,12 @@ class Tanh:
         )
 
 
+# %% [markdown]
+# ### ReLU
+# `max(0, x)`: the identity for positive inputs and zero otherwise, so its gradient passes `delta`
+# where `x > 0` and blocks it elsewhere (the derivative at exactly 0 is taken as 0).
+
+
 # %%
 class ReLU:
     """Elementwise rectifier ``max(x, 0)``; exercise ``week02_mlp_cnn.ReLU``.
@@ -225,6 +252,13 @@ class ReLU:
         raise NotImplementedError(
             "week02_mlp_cnn.ReLU.backward: Return ``delta`` where ``x > 0`` and 0 elsewhere (derivative 0 at ``x = 0``)."
         )
+
+
+# %% [markdown]
+# ### Softmax
+# The softmax turns scores into Boltzmann weights `p_i = exp(z_i) / sum_j exp(z_j)`. Every output
+# depends on every input, so its Jacobian is not diagonal: `dp_i/dz_j = p_i (delta_ij - p_j)`, and
+# the backward pass is `delta * y - y * sum(delta * y)` along the axis.
 
 
 # %%
@@ -285,6 +319,12 @@ class Softmax:
         )
 
 
+# %% [markdown]
+# ### Mean
+# A loss is a single number: `Mean` averages each sample over all its entries, and its backward
+# pass spreads each sample's `delta` equally over the `N` entries it averaged, `delta / N`.
+
+
 # %%
 class Mean:
     """The mean of every sample's entries; exercise ``week02_mlp_cnn.Mean``.
@@ -335,6 +375,13 @@ class Mean:
         )
 
 
+# %% [markdown]
+# ### Softmax cross-entropy
+# The classification loss `-sum_i p_i log softmax(z)_i`, the relative entropy of the target
+# distribution and the model's Boltzmann weights up to a constant. Fused with the softmax, its
+# gradient is simply `softmax(z) - p`, and it never takes the log of a probability that rounds to 0.
+
+
 # %%
 class SoftmaxCrossEntropy:
     """Softmax followed by cross-entropy, fused; exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
@@ -382,6 +429,12 @@ class SoftmaxCrossEntropy:
         raise NotImplementedError(
             "week02_mlp_cnn.SoftmaxCrossEntropy.backward: Return ``(softmax(z) - p) * delta[:, None]``, the gradient with respect to the logits."
         )
+
+
+# %% [markdown]
+# ### Sequential
+# A network is a chain of layers followed by a loss. Its forward pass runs the layers in order; its
+# backward pass starts from `dL/dL = 1` and runs the chain rule through the layers in reverse.
 
 
 # %%
@@ -434,6 +487,12 @@ class Sequential:
         )
 
 
+# %% [markdown]
+# ### The loss and gradients of an MLP
+# Everything together: tanh hidden layers, a softmax cross-entropy output, the mean over the batch,
+# and the gradients of every weight and bias, as `torch.autograd` would give them.
+
+
 # %%
 def mlp_loss_and_grads(
     params: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, y_onehot: np.ndarray
@@ -478,6 +537,13 @@ def mlp_loss_and_grads(
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     """Return ``(value, value)`` for an int and the pair itself otherwise (given helper)."""
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+# %% [markdown]
+# ### The convolution matrix
+# Row `(mu, i, j)` of the matrix is output pixel `(i, j)` of output channel `mu`; its nonzeros are the
+# kernel taps that land inside the (padded) image. Store only those: the matrix of a 128 x 128 image
+# would take 1 GiB dense.
 
 
 # %%
@@ -545,6 +611,13 @@ def conv2d_sparse_matrix(
     raise NotImplementedError(
         "week02_mlp_cnn.conv2d_sparse_matrix: Build the sparse matrix ``M`` of a 2-D convolution acting on a flattened image."
     )
+
+
+# %% [markdown]
+# ### Convolving a batch with the matrix
+# One matrix product convolves a whole batch: flatten each image, multiply, add the bias and
+# reshape. With periodic padding and stride 1 the result commutes with every translation of the
+# image, the lattice symmetry that makes convolutions the natural layer for fields on a torus.
 
 
 # %%

@@ -48,6 +48,14 @@ import torch
 # **Forbidden in this part: `torch`, autograd of any kind, `jax`.**
 
 
+# %% [markdown]
+# ### Linear layer
+# The affine map `y = x W + b` holds all the parameters of an MLP. Its backward pass gives the
+# gradients of the parameters, `dW = x^T delta` and `db = sum_b delta`, and passes `delta W^T` on
+# to the layer below. The gradient of a weight is the product of what came in (`x`) and what came
+# back (`delta`).
+
+
 # %%
 class Linear:
     """Affine layer ``y = x @ W + b``; exercise ``week02_mlp_cnn.Linear``.
@@ -103,6 +111,13 @@ class Linear:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### Sigmoid
+# `sigma(x) = 1 / (1 + exp(-x))`, the logistic function of a two-state system (the Fermi function
+# at energy `-x` in units of `kT`). Its derivative is `y (1 - y)`, written with the output. Written
+# naively it overflows for large negative `x`: `exp(1000)` is `inf`.
+
+
 # %%
 class Sigmoid:
     """Elementwise logistic function; exercise ``week02_mlp_cnn.Sigmoid``.
@@ -149,6 +164,12 @@ class Sigmoid:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### Tanh
+# `tanh(x)`, the magnetization `m = tanh(beta h)` of a free spin in a field: odd, saturating at
+# `+-1`, with derivative `1 - y^2`. It is the hidden activation of `mlp_loss_and_grads` below.
+
+
 # %%
 class Tanh:
     """Elementwise hyperbolic tangent; exercise ``week02_mlp_cnn.Tanh``.
@@ -191,6 +212,12 @@ class Tanh:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### ReLU
+# `max(0, x)`: the identity for positive inputs and zero otherwise, so its gradient passes `delta`
+# where `x > 0` and blocks it elsewhere (the derivative at exactly 0 is taken as 0).
+
+
 # %%
 class ReLU:
     """Elementwise rectifier ``max(x, 0)``; exercise ``week02_mlp_cnn.ReLU``.
@@ -231,6 +258,13 @@ class ReLU:
         ### BEGIN SOLUTION
         return np.where(self.active, delta, 0.0)
         ### END SOLUTION
+
+
+# %% [markdown]
+# ### Softmax
+# The softmax turns scores into Boltzmann weights `p_i = exp(z_i) / sum_j exp(z_j)`. Every output
+# depends on every input, so its Jacobian is not diagonal: `dp_i/dz_j = p_i (delta_ij - p_j)`, and
+# the backward pass is `delta * y - y * sum(delta * y)` along the axis.
 
 
 # %%
@@ -295,6 +329,12 @@ class Softmax:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### Mean
+# A loss is a single number: `Mean` averages each sample over all its entries, and its backward
+# pass spreads each sample's `delta` equally over the `N` entries it averaged, `delta / N`.
+
+
 # %%
 class Mean:
     """The mean of every sample's entries; exercise ``week02_mlp_cnn.Mean``.
@@ -348,6 +388,13 @@ class Mean:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### Softmax cross-entropy
+# The classification loss `-sum_i p_i log softmax(z)_i`, the relative entropy of the target
+# distribution and the model's Boltzmann weights up to a constant. Fused with the softmax, its
+# gradient is simply `softmax(z) - p`, and it never takes the log of a probability that rounds to 0.
+
+
 # %%
 class SoftmaxCrossEntropy:
     """Softmax followed by cross-entropy, fused; exercise ``week02_mlp_cnn.SoftmaxCrossEntropy``.
@@ -399,6 +446,12 @@ class SoftmaxCrossEntropy:
         ### BEGIN SOLUTION
         return (self.probs - self.target) * delta[:, None]
         ### END SOLUTION
+
+
+# %% [markdown]
+# ### Sequential
+# A network is a chain of layers followed by a loss. Its forward pass runs the layers in order; its
+# backward pass starts from `dL/dL = 1` and runs the chain rule through the layers in reverse.
 
 
 # %%
@@ -459,6 +512,12 @@ class Sequential:
         ### END SOLUTION
 
 
+# %% [markdown]
+# ### The loss and gradients of an MLP
+# Everything together: tanh hidden layers, a softmax cross-entropy output, the mean over the batch,
+# and the gradients of every weight and bias, as `torch.autograd` would give them.
+
+
 # %%
 def mlp_loss_and_grads(
     params: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, y_onehot: np.ndarray
@@ -510,6 +569,13 @@ def mlp_loss_and_grads(
 def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     """Return ``(value, value)`` for an int and the pair itself otherwise (given helper)."""
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+# %% [markdown]
+# ### The convolution matrix
+# Row `(mu, i, j)` of the matrix is output pixel `(i, j)` of output channel `mu`; its nonzeros are the
+# kernel taps that land inside the (padded) image. Store only those: the matrix of a 128 x 128 image
+# would take 1 GiB dense.
 
 
 # %%
@@ -611,6 +677,13 @@ def conv2d_sparse_matrix(
     )
     return matrix.coalesce()
     ### END SOLUTION
+
+
+# %% [markdown]
+# ### Convolving a batch with the matrix
+# One matrix product convolves a whole batch: flatten each image, multiply, add the bias and
+# reshape. With periodic padding and stride 1 the result commutes with every translation of the
+# image, the lattice symmetry that makes convolutions the natural layer for fields on a torus.
 
 
 # %%

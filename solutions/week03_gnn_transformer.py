@@ -42,7 +42,7 @@ import torch
 # not depend on the labels at all: the energy of a molecule does not care which atom is called 1.
 
 # %% [markdown]
-# ## Graph convolution
+# ### Graph convolution
 # On the slides a graph convolution layer is h = sigma(A~ x W) with A~ = A + I: each node sums its
 # neighbours' features and its own (the self-loop), then a weight matrix shared by all nodes mixes
 # the features. High-degree nodes then get large sums; Kipf and Welling normalize symmetrically,
@@ -118,7 +118,7 @@ def graph_conv(
 
 
 # %% [markdown]
-# ## Message passing
+# ### Message passing
 # General message passing (Gilmer et al.) works on a list of edges instead of a matrix. Every edge
 # j -> i carries a message psi(x_i, x_j) computed from the features of its target i and its source
 # j; each node aggregates the messages it receives with a function that does not depend on their

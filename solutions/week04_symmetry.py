@@ -41,19 +41,14 @@ import torch
 # rotations, reflections, translations and permutations and compare.
 
 # %% [markdown]
-# ## An invariant energy and its forces
+# ### An invariant energy
 # A potential energy that depends on the positions only through the squared distances
 # |x_i - x_j|^2 of the pairs is invariant under every translation, rotation and reflection of the
 # whole configuration (the Euclidean group E(dim)) and under every relabelling of the particles:
 #
 #     E(x) = sum_{i<j} g(|x_i - x_j|^2),
 #
-# with g a small network (the pair term of a DeepMD-flavoured potential). The forces are
-# F = -dE/dx, taken by autograd. Noether's theorem then holds exactly, whatever the weights of g:
-# translation invariance gives a vanishing total force, sum_i F_i = 0 (momentum is conserved), and
-# rotation invariance a vanishing total torque, sum_i x_i x F_i = 0 (angular momentum is
-# conserved). The forces rotate with the configuration, F(x Q + s) = F(x) Q, and follow a
-# permutation of the particles.
+# with g a small network (the pair term of a DeepMD-flavoured potential).
 
 
 # %%
@@ -94,6 +89,15 @@ def invariant_energy(
     squared_distances = (x[:, i] - x[:, j]).square().sum(dim=-1)
     return pair_mlp(squared_distances[..., None])[..., 0].sum(dim=-1)
     ### END SOLUTION
+
+
+# %% [markdown]
+# ### Forces, and Noether's theorem
+# The forces are `F = -dE/dx`, taken by autograd. Translation invariance of `E` gives a vanishing
+# total force, `sum_i F_i = 0` (momentum is conserved); rotation invariance gives a vanishing total
+# torque, `sum_i x_i x F_i = 0` (angular momentum is conserved). Both hold exactly, whatever the
+# weights of the energy, and the grader checks them. The forces rotate with the configuration,
+# `F(x Q + s) = F(x) Q`, and follow a permutation of the particles.
 
 
 # %%
@@ -141,7 +145,7 @@ def forces(x: torch.Tensor, energy_fn: Callable[[torch.Tensor], torch.Tensor]) -
 
 
 # %% [markdown]
-# ## A Slater determinant
+# ### A Slater determinant
 # Fermions are antisymmetric: exchanging two particles flips the sign of the wavefunction. The
 # Slater determinant of n one-particle orbitals phi_1, ..., phi_n is antisymmetric by construction,
 #
@@ -209,7 +213,7 @@ def slater_logdet(
 
 
 # %% [markdown]
-# ## An E(n)-equivariant graph layer
+# ### An E(n)-equivariant graph layer
 # An E(n)-equivariant graph neural network (EGNN, Satorras, Hoogeboom and Welling 2021) updates
 # positions x_i and invariant features h_i of n particles with messages that depend on the
 # positions only through squared distances:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 
 import pytest
 
 from autograder.build import BuildError, build, stub_source, week_files
+from autograder.registry import all_exercises
 
 
 def test_committed_stubs_are_up_to_date(root):
@@ -25,6 +27,16 @@ def test_stubs_hide_every_solution_line(root):
     for stub in week_files(root / "assignments"):
         text = stub.read_text()
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+
+
+@pytest.mark.parametrize("exercise", all_exercises(), ids=lambda exercise: exercise.id)
+def test_a_markdown_cell_introduces_every_exercise(root, exercise):
+    """The cell just before the exercise's code cell is Markdown (the notebook reads as a text)."""
+    cells = (root / "solutions" / f"{exercise.module}.py").read_text().split("\n# %%")
+    definition = re.compile(rf"^(class|def) {exercise.name}\b", re.MULTILINE)
+    code = [i for i, cell in enumerate(cells) if definition.search(cell)]
+    assert len(code) == 1, f"{exercise.id} is not defined in exactly one cell"
+    assert cells[code[0] - 1].startswith(" [markdown]"), f"no Markdown cell before {exercise.id}"
 
 
 def test_stubs_keep_signatures_and_docstrings(root):
