@@ -20,23 +20,34 @@ PRELOAD = [
     # torch.autograd.grad imports symbolic_shapes (and sympy) on first use: pay that once, here
     "torch.fx.experimental.symbolic_shapes",
 ]
-PLOTTING = "autograder.plotting"  # matplotlib on Agg: preloaded when the submission plots
+PLOTTING = "autograder.plotting"  # matplotlib on Agg
+# Heavy modules a submission's text shows it will import, preloaded only then (each costs the
+# server a second or more; without it, every worker of that submission pays it again).
+ON_DEMAND = {
+    "matplotlib": PLOTTING,
+    # torch.use_deterministic_algorithms imports torch._inductor (and torch._dynamo) on every call
+    "use_deterministic_algorithms": "torch._inductor.config",
+}
 
 _context = None
+_preloaded: frozenset[str] = frozenset()
 
 
 def context(submission_files=()):
     """The multiprocessing context whose processes are forked from the preloaded server.
 
-    When this call starts the server and one of ``submission_files`` mentions matplotlib, the server
-    preloads it too (a worker whose submission plots imports it itself otherwise, before it is
-    sandboxed). The files are read only then.
+    The server preloads the ``ON_DEMAND`` modules that ``submission_files`` call for (the files are
+    read here). When a later call needs one the running server lacks, the server is started again
+    with it: this happens between two gradings, when none of the old server's workers is left.
     """
-    global _context
+    global _context, _preloaded
+    wanted = on_demand_modules(submission_files)
+    if _context is not None and not wanted <= _preloaded and _stop_server():
+        _context = None
     if _context is None:
-        plotting = uses_matplotlib(submission_files)
+        _preloaded |= wanted
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(PRELOAD + ([PLOTTING] if plotting else []))
+        _context.set_forkserver_preload(PRELOAD + sorted(_preloaded))
         with _server_environment():
             forkserver.ensure_running()
     return _context
@@ -48,15 +59,31 @@ def warm_up(submission_files=()) -> None:
 
 
 def uses_matplotlib(files) -> bool:
-    """Whether any of the submitted files mentions matplotlib (then the server preloads it)."""
+    """Whether any of the submitted files mentions matplotlib."""
+    return PLOTTING in on_demand_modules(files)
+
+
+def on_demand_modules(files) -> frozenset[str]:
+    """The ``ON_DEMAND`` modules whose marker appears in one of ``files``."""
+    found = set()
     for path in files:
         try:
             with open(path, errors="replace") as file:
-                if "matplotlib" in file.read():
-                    return True
+                text = file.read()
         except OSError:
             continue
-    return False
+        found |= {module for marker, module in ON_DEMAND.items() if marker in text}
+    return frozenset(found)
+
+
+def _stop_server() -> bool:
+    """Stop the running fork server (its workers, if any, are not affected); False when this
+    Python offers no way to."""
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is None:
+        return False
+    stop()
+    return True
 
 
 @contextlib.contextmanager

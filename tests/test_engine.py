@@ -3,6 +3,8 @@ forbidden-API detection, global state and threads."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -321,3 +323,34 @@ def test_threads_left_running_are_stopped():
     thread.start()
     assert stop_new_threads(known) == ["1 thread(s) left running were stopped"]
     assert not thread.is_alive()
+
+
+SERVER_RESTART = """
+import sys
+from multiprocessing import forkserver
+from autograder import server
+
+def pid():
+    return forkserver._forkserver._forkserver_pid
+
+plain, plots = sys.argv[1:]
+server.context([plain])
+first = pid()
+server.context([plots])
+second = pid()
+server.context([plain])
+print(first != second, server.PLOTTING in server._preloaded, pid() == second)
+"""
+
+
+def test_a_grading_that_plots_restarts_the_server_with_matplotlib_preloaded(tmp_path):
+    (tmp_path / "plain.py").write_text("import torch\n")
+    (tmp_path / "plots.py").write_text("import matplotlib.pyplot as plt\n")
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER_RESTART, "plain.py", "plots.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr
