@@ -7,6 +7,7 @@ the grader itself (and for ``nbgrader export --verify``, when a gradebook score 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except UsageError as error:
         parser.exit(2, f"ml4p {args.command}: error: {error}\n")
+    except BrokenPipeError:  # the reader left (``ml4p list | head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 
@@ -328,8 +332,10 @@ def _verify(course: Path, db_url: str) -> int:
 
 
 def _run_list(args) -> int:
-    for exercise in _selected(args.week, ()):
-        print(f"{exercise.id:50s} {exercise.points:g} points")
+    exercises = _selected(args.week, ())
+    width = max((len(exercise.id) for exercise in exercises), default=0)
+    for exercise in exercises:
+        print(f"{exercise.id:{width}s}  {exercise.points:g} points")
         if args.verbose:
             total = sum(exercise.groups.values())
             shares = ", ".join(f"{g} {w / total:.0%}" for g, w in exercise.groups.items())

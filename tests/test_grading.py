@@ -221,3 +221,13 @@ def test_pytest_plugin_runs_one_test_per_check(root):
     assert "ml4p score" in done.stdout
     checks = sum(len(exercise_check_names(e, build_cases(e, 0))) for e in select(weeks=["1"]))
     assert f"{checks} passed" in done.stdout  # the grading checks, and none of the repo's own tests
+
+
+def test_list_puts_every_exercises_points_in_one_column(capsys):
+    from autograder.cli import main
+
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(EXERCISE_IDS)
+    columns = {len(line) - len(line.split()[-2] + " points") for line in lines}
+    assert len(columns) == 1 and all(" " not in line[: min(columns)].rstrip() for line in lines)
