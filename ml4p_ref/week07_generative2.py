@@ -70,3 +70,9 @@ def dsm_loss(
     per_sample = 0.5 * squared.reshape(batch, -1).sum(dim=1)
     weights = sigma_per_sample.square() if weighting == "sigma2" else torch.ones_like(per_sample)
     return torch.dot(weights, per_sample) / batch
+
+
+# -------------------------------------------------------------------------------------------- flows
+
+
+# ----------------------------------------------------------------------------------------- dynamics

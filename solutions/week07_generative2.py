@@ -217,3 +217,15 @@ def dsm_loss(
         per_sample = per_sample * sigma_b**2
     return per_sample.mean()
     ### END SOLUTION
+
+
+# %% [markdown]
+# ## Flows: composition, density and training
+# A flow is a chain of invertible layers: the log-determinants of the layers add up, and the change
+# of variables gives the exact density of every sample.
+
+
+# %% [markdown]
+# ## Dynamics: Hamiltonian Monte Carlo, Langevin and diffusion
+# Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator, Langevin
+# dynamics driven by the score, and the noising processes of diffusion models.

@@ -1,0 +1,3 @@
+"""thermo checks of week05_diffprog (none yet)."""
+
+EXERCISES: list = []

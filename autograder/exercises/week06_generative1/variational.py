@@ -1,0 +1,3 @@
+"""variational checks of week06_generative1 (none yet)."""
+
+EXERCISES: list = []

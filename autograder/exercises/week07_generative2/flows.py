@@ -1,0 +1,3 @@
+"""flows checks of week07_generative2 (none yet)."""
+
+EXERCISES: list = []
