@@ -74,7 +74,9 @@ def _jupyter_environment(base: Path) -> dict[str, str]:
         "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
         "IPYTHONDIR": "ipython",
         "MPLCONFIGDIR": "matplotlib",
+        "TMPDIR": "tmp",  # the kernels' own temporary files (ipykernel_<pid>) stay in the test's folder
     }
+    (base / "tmp").mkdir(exist_ok=True)
     return os.environ | {name: str(base / folder) for name, folder in folders.items()}
 
 
