@@ -28,6 +28,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -198,6 +199,202 @@ def dsm_loss(
 # ## Flows: composition, density and training
 # A flow is a chain of invertible layers: the log-determinants of the layers add up, and the change
 # of variables gives the exact density of every sample.
+
+
+# %% [markdown]
+# ### Composing a flow: forward map and exact density
+# A flow is a list of invertible layers applied one after the other, each returning its output
+# and the log-determinant of its own Jacobian. The log-determinants of a composition add up, so
+# `flow_forward` carries a running sum; `flow_log_prob` runs the layers backwards with their
+# `inverse` and applies the change of variables `ln p(x) = ln N(z; 0, I) - ln|det dx/dz|`. An
+# affine flow x = a z + b must give exactly the Gaussian N(b, a^2), and the density of any flow
+# integrates to one.
+
+
+# %%
+def flow_forward(layers: list, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Push latent samples through a flow and accumulate the log-determinant.
+
+    Exercise ``week07_generative2.flow_forward``.
+
+    Math (layers f_1, ..., f_K applied in list order, generative direction z -> x):
+        h_0 = z,   (h_k, l_k) = f_k(h_{k-1}),   x = h_K
+        logdet = sum_k l_k = ln|det dx/dz|   (the log-determinants of a composition add up)
+    Args:
+        layers: list (possibly empty) of invertible layers; ``layer(h)`` (its ``forward``) returns
+            ``(out, logdet)`` with ``out`` of shape ``(B, D)`` and ``logdet`` of shape ``(B,)``.
+            They are given: do not build or change them.
+        z: latent samples, shape ``(B, D)``, float32 or float64.
+    Returns:
+        ``(x, logdet)``: ``x`` of shape ``(B, D)`` and ``logdet`` of shape ``(B,)``, both with the
+        dtype and device of ``z``. An empty flow is the identity with ``logdet`` a ``(B,)`` tensor
+        of zeros.
+    Numerics: differentiable with respect to ``z`` and to the layers' parameters.
+    Properties the grader checks: an empty flow is the identity; two affine layers
+    ``x = a z + b`` give ``x = a_2 (a_1 z + b_1) + b_2`` and ``logdet = sum_i ln|a_1 a_2|_i``.
+    Allowed: any torch operation and the layers' own methods. Do not modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week07_generative2.flow_forward: Push latent samples through a flow and accumulate the log-determinant."
+    )
+
+
+# %% [markdown]
+# The density runs the flow backwards: each layer's `inverse` maps x towards the latent and
+# returns the log-determinant of the inverse map, and these add to the latent Gaussian's
+# log-density.
+
+
+# %%
+def flow_log_prob(layers: list, x: torch.Tensor) -> torch.Tensor:
+    r"""Exact log-density of a flow with a standard normal latent.
+
+    Exercise ``week07_generative2.flow_log_prob``.
+
+    Math (the flow maps z -> x with layers f_1, ..., f_K in list order):
+        invert from the last layer to the first: h_K = x,  (h_{k-1}, m_k) = f_k.inverse(h_k),
+        z = h_0,  ln p(x) = ln N(z; 0, I_D) + sum_k m_k
+                          = -0.5 ||z||^2 - (D/2) ln(2 pi) - ln|det dx/dz|
+        (each ``m_k`` is the log-determinant of the *inverse* layer, ``-l_k``).
+    Args:
+        layers: list (possibly empty) of invertible layers; ``layer.inverse(h)`` returns
+            ``(out, logdet_inv)`` with shapes ``(B, D)`` and ``(B,)``. Do not change them.
+        x: data points, shape ``(B, D)``, float32 or float64.
+    Returns:
+        ``(B,)`` tensor of ``ln p(x)`` with the dtype and device of ``x``.
+    Numerics: differentiable with respect to ``x`` and the layers' parameters.
+    Properties the grader checks: an affine flow ``x = a z + b`` gives exactly the density of
+    ``N(b, a^2)``; the 2-D density of a flow of two couplings integrates to 1 on a grid.
+    Allowed: any torch operation and the layers' own methods. Do not modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week07_generative2.flow_log_prob: Exact log-density of a flow with a standard normal latent."
+    )
+
+
+# %% [markdown]
+# ### Training a flow by the reverse Kullback-Leibler divergence
+# When the target is known only up to its normalisation, `pi(x) = exp(log_target_unnorm(x)) / Z`,
+# a flow q is trained on its own samples x = f(z): the loss `E_z[ln q(x) - ln pi~(x)]` is the
+# variational free energy, bounded below by `-ln Z` with equality when q = pi. Since x is a
+# differentiable function of the latent z (reparametrisation), the gradient flows to the flow's
+# parameters through the samples.
+
+
+# %%
+def reverse_kl_loss(
+    layers: list,
+    log_target_unnorm: Callable[[torch.Tensor], torch.Tensor],
+    z: torch.Tensor,
+) -> torch.Tensor:
+    r"""Reverse-KL (variational free energy) loss of a flow on its own reparametrised samples.
+
+    Exercise ``week07_generative2.reverse_kl_loss``.
+
+    Math (the flow maps z -> x; q is the flow's density with latent N(0, I_D)):
+        x = f(z),  ln q(x) = ln N(z; 0, I_D) - ln|det dx/dz|
+        loss = mean_b [ ln q(x_b) - log_target_unnorm(x_b) ]  >=  -ln Z
+    ``ln q(x)`` is computed from z and the forward log-determinant (no inverse needed).
+    Args:
+        layers: list of invertible layers; ``layer(h)`` returns ``(out, logdet)`` with shapes
+            ``(B, D)`` and ``(B,)``. Do not change them.
+        log_target_unnorm: callable mapping ``(B, D)`` samples to ``(B,)`` values of
+            ``ln pi~(x) = -E(x)``; call it once, on the whole batch.
+        z: latent samples drawn from N(0, I_D), shape ``(B, D)``, float32 or float64.
+    Returns:
+        Scalar tensor (shape ``()``) with the dtype and device of ``z``, differentiable with respect
+        to ``z`` and to the layers' parameters (the reparametrisation gradient).
+    Properties the grader checks: when the flow maps N(0, I) exactly onto the normalised target
+    ``pi`` the loss equals ``-ln Z`` for every z (zero variance); e.g. x = L z with
+    ``L L^T = (2A)^{-1}`` for ``pi~ = exp(-x^T A x)``, where ``-ln Z = -(D/2) ln pi + (1/2) ln det A``.
+    Allowed: any torch operation that does not draw random numbers.
+    Forbidden: drawing random numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``,
+    ``torch.rand_like``, ``torch.normal``, ``Tensor.normal_``): the samples are given. Do not
+    modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week07_generative2.reverse_kl_loss: Reverse-KL (variational free energy) loss of a flow on its own reparametrised samples."
+    )
+
+
+# %% [markdown]
+# ### Divergence of a velocity field: exact and Hutchinson's estimator
+# A continuous flow moves samples with a velocity field v(x, t), and the log-density follows
+# `d ln p / dt = -div v`. The exact divergence needs the diagonal of the Jacobian, one
+# backward pass per coordinate. Hutchinson's trick estimates it with a single vector-Jacobian
+# product: for noise with `E[e e^T] = I`, `E[e^T (dv/dx) e] = tr(dv/dx)`. With Rademacher noise
+# (entries +-1) the estimate is exact for a diagonal Jacobian; its variance is
+# `2 sum_{i != j} S_ij^2` (S the symmetric part of the Jacobian), and `2 ||S||_F^2` for Gaussian
+# noise.
+
+
+# %%
+def exact_divergence(v_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    r"""Exact divergence of a vector field, per sample, by autograd.
+
+    Exercise ``week07_generative2.exact_divergence``.
+
+    Math: for v: R^D -> R^D applied to each sample on its own,
+        div v(x_b) = sum_i d v_i / d x_i (x_b) = tr(dv/dx (x_b)).
+    Args:
+        v_fn: callable mapping ``(B, D)`` to ``(B, D)``, sample by sample (sample b of the output
+            depends only on sample b of the input).
+        x: points, shape ``(B, D)``, float32 or float64.
+    Returns:
+        ``(B,)`` tensor of divergences with the dtype and device of ``x``, differentiable with
+        respect to ``x`` and to the parameters used by ``v_fn`` (build the graph:
+        ``create_graph=True``).
+    Numerics: take derivatives with ``torch.autograd.grad`` on a copy of ``x`` that requires grad
+        (``x.detach().requires_grad_(True)`` would cut the gradient with respect to ``x``: use e.g.
+        ``x.clone().requires_grad_(True)`` when ``x`` does not require grad, else ``x`` itself).
+    Properties the grader checks: a linear field ``v = x A^T`` has divergence ``tr A`` everywhere.
+    Allowed: ``torch.autograd.grad``, ``torch.autograd.functional.jacobian``, ``torch.func``.
+    Forbidden: finite differences are not accurate enough. Do not modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week07_generative2.exact_divergence: Exact divergence of a vector field, per sample, by autograd."
+    )
+
+
+# %% [markdown]
+# Hutchinson's estimator replaces the D backward passes by one: the vector-Jacobian product
+# `noise^T (dv/dx)`, dotted with the same noise. The noise is given to you, one probe per sample.
+
+
+# %%
+def hutchinson_divergence(
+    v_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, noise: torch.Tensor
+) -> torch.Tensor:
+    r"""Hutchinson's stochastic estimate of the divergence, with one vector-Jacobian product.
+
+    Exercise ``week07_generative2.hutchinson_divergence``.
+
+    Math (per sample b, J_b = dv/dx at x_b, e_b = noise_b with E[e e^T] = I):
+        estimate_b = e_b^T J_b e_b = sum_{i,j} e_{b,i} (J_b)_{ij} e_{b,j},
+    computed as the vector-Jacobian product ``(e_b^T J_b)`` (one ``torch.autograd.grad`` of
+    ``(v * noise).sum()`` with respect to the input) followed by a dot product with ``e_b``.
+    Unbiased: ``E[estimate] = tr J``. Rademacher noise: exact for a diagonal J, variance
+    ``2 sum_{i != j} S_ij^2`` with ``S = (J + J^T)/2``; Gaussian noise: variance ``2 ||S||_F^2``.
+    Args:
+        v_fn: callable mapping ``(B, D)`` to ``(B, D)``, sample by sample.
+        x: points, shape ``(B, D)``, float32 or float64.
+        noise: probe vectors, shape ``(B, D)``, same dtype and device as ``x`` (Rademacher or
+            Gaussian; one probe per sample). Never draw them yourself.
+    Returns:
+        ``(B,)`` tensor with the dtype and device of ``x``, differentiable with respect to ``x``
+        and the parameters used by ``v_fn`` (``create_graph=True``).
+    Properties the grader checks: exact for a diagonal linear field with Rademacher noise; the
+    average over many injected probes is unbiased within 5 standard errors, and its variance is
+    the Rademacher / Gaussian formula above.
+    Allowed: one ``torch.autograd.grad`` call.
+    Forbidden: full Jacobians (``torch.autograd.functional.jacobian``, ``torch.func.jacrev``,
+    ``torch.func.jacfwd``) and drawing random numbers (``torch.randn``, ``torch.randn_like``,
+    ``torch.rand``, ``torch.rand_like``, ``torch.randint``, ``torch.normal``). Do not modify
+    inputs in place.
+    """
+    raise NotImplementedError(
+        "week07_generative2.hutchinson_divergence: Hutchinson's stochastic estimate of the divergence, with one vector-Jacobian product."
+    )
 
 
 # %% [markdown]

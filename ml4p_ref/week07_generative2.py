@@ -75,4 +75,55 @@ def dsm_loss(
 # -------------------------------------------------------------------------------------------- flows
 
 
+def flow_forward(layers: list, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.flow_forward: the per-layer log-dets stacked, then summed."""
+    outputs, logdets = z, [torch.zeros(z.shape[0], dtype=z.dtype, device=z.device)]
+    for layer in layers:
+        outputs, logdet = layer.forward(outputs)
+        logdets.append(logdet)
+    return outputs, torch.stack(logdets).sum(dim=0)
+
+
+def flow_log_prob(layers: list, x: torch.Tensor) -> torch.Tensor:
+    """Reference for week07_generative2.flow_log_prob: ``torch.distributions.Normal`` of the latent
+    plus the stacked inverse log-dets."""
+    latent, logdets = x, [torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)]
+    for layer in layers[::-1]:
+        latent, logdet_inv = layer.inverse(latent)
+        logdets.append(logdet_inv)
+    standard = torch.distributions.Normal(torch.zeros_like(latent), torch.ones_like(latent))
+    return standard.log_prob(latent).sum(dim=-1) + torch.stack(logdets).sum(dim=0)
+
+
+def reverse_kl_loss(
+    layers: list, log_target_unnorm: Callable[[torch.Tensor], torch.Tensor], z: torch.Tensor
+) -> torch.Tensor:
+    """Reference for week07_generative2.reverse_kl_loss: ``torch.distributions`` latent density
+    minus the forward log-det, against the target, averaged."""
+    x, logdet = flow_forward(layers, z)
+    standard = torch.distributions.Normal(torch.zeros_like(z), torch.ones_like(z))
+    log_q = standard.log_prob(z).sum(dim=-1) - logdet
+    return torch.mean(log_q - log_target_unnorm(x))
+
+
+def _per_sample_jacobians(v_fn: Callable, x: torch.Tensor) -> torch.Tensor:
+    """``(B, D, D)`` Jacobians dv_b/dx_b from one full autograd Jacobian of the batch (with graph)."""
+    full = torch.autograd.functional.jacobian(v_fn, x, create_graph=True)  # (B, D, B, D)
+    batch = torch.arange(x.shape[0], device=x.device)
+    return full[batch, :, batch, :]
+
+
+def exact_divergence(v_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """Reference for week07_generative2.exact_divergence: trace of the autograd Jacobian."""
+    return torch.diagonal(_per_sample_jacobians(v_fn, x), dim1=-2, dim2=-1).sum(dim=-1)
+
+
+def hutchinson_divergence(
+    v_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, noise: torch.Tensor
+) -> torch.Tensor:
+    """Reference for week07_generative2.hutchinson_divergence: the quadratic form ``e^T J e`` on
+    the full autograd Jacobian."""
+    return torch.einsum("bi,bij,bj->b", noise, _per_sample_jacobians(v_fn, x), noise)
+
+
 # ----------------------------------------------------------------------------------------- dynamics
