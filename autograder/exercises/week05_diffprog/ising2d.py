@@ -15,6 +15,7 @@ in a field, and for the enumeration the autograd derivatives <E>, Var E and <M^2
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ from autograder.exercises.week05_diffprog.ising_common import (
     beta_of,
     exact,
     first_key,
+    lnz_cases,
     lnz_probe,
     second_key,
 )
@@ -142,12 +144,12 @@ def _ordinary(rng: CaseRng, size) -> list[Case]:
     def beta() -> torch.Tensor:
         return _number(rng.uniform(1, low=0.2, high=0.8).item())
 
-    def case(label, inputs, group="values", grad=("beta",), dtypes=BOTH) -> Case:
-        return Case(label, inputs, group, dtypes, tolerance="closed_form", grad=grad)
+    def case(label, inputs, group="values", grad=("beta",)) -> list[Case]:
+        return lnz_cases(label, inputs, group, grad)
 
     coupling = _number(rng.uniform(1, low=0.5, high=1.5).item())
     field = _number(rng.uniform(1, low=-0.8, high=0.8).item())
-    return [
+    cases = [
         case("3 x 3 torus", {"beta": beta(), **size(3, 3)}),
         case(
             "coupling and field as tensors",
@@ -168,6 +170,7 @@ def _ordinary(rng: CaseRng, size) -> list[Case]:
             grad=(),
         ),
     ]
+    return list(itertools.chain.from_iterable(cases))
 
 
 def enumerate_cases(rng: CaseRng) -> list[Case]:
@@ -181,22 +184,19 @@ def transfer_cases(rng: CaseRng) -> list[Case]:
     def size(Lx: int, Ly: int | None = None) -> dict:
         return {"Lx": Lx, "Ly": Lx if Ly is None else Ly}
 
-    odd = Case(
+    odd = lnz_cases(
         "antiferromagnet, odd Lx = 3",
         {"beta": _number(0.7), "Lx": 3, "Ly": 2, "J": -1.0, "h": 0.0},
         "edge cases",
-        BOTH,
-        tolerance="closed_form",
-        grad=("beta",),
+        ("beta",),
     )
-    rectangle = Case(
+    rectangle = lnz_cases(
         "4 x 3 torus (Lx != Ly)",
         {"beta": _number(rng.uniform(1, low=0.2, high=0.8).item()), "Lx": 4, "Ly": 3},
-        dtypes=BOTH,
-        tolerance="closed_form",
-        grad=("beta",),
+        "values",
+        ("beta",),
     )
-    return [*_ordinary(rng, size), rectangle, odd, *_physics(size, size(2), (4, 8))]
+    return [*_ordinary(rng, size), *rectangle, *odd, *_physics(size, size(2), (4, 8))]
 
 
 ENUMERATE = reference(MODULE, "ising2d_lnZ_enumerate")

@@ -72,6 +72,15 @@ def _derivatives(
     return found
 
 
+def lnz_cases(label: str, inputs: dict, group: str, grad: tuple[str, ...]) -> list[Case]:
+    """A case of ln Z in float32 and in float64, compared at the closed-form tolerance; its
+    gradients (w.r.t. ``grad``) only in float64, where that tolerance also holds for them."""
+    return [
+        Case(label, inputs, group, (torch.float32,), tolerance="closed_form"),
+        Case(label, inputs, group, (torch.float64,), tolerance="closed_form", grad=grad),
+    ]
+
+
 def scalar(observed: Mapping, key: str) -> float:
     """Observation ``key`` as a Python float (``Unfit`` unless it is a single number)."""
     values = observed_array(observed, key)
