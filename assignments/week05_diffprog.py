@@ -132,7 +132,6 @@ class Dual:
         )
 
 
-
 # %% [markdown]
 # ### Reverse mode: a computational graph swept backwards
 # Every operation on a `Var` records its inputs and its local derivatives. `y.backward()` visits the
@@ -241,8 +240,6 @@ class Var:
         )
 
 
-
-
 # %% [markdown]
 # ### Elementary functions for both modes
 # `sin, cos, exp, log, tanh` dispatch on the type of their argument: a `Dual` gets the chain rule
@@ -250,6 +247,7 @@ class Var:
 
 
 # %%
+
 
 def sin(x):
     """``sin(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""

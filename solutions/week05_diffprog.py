@@ -146,7 +146,6 @@ class Dual:
         ### END SOLUTION
 
 
-
 # %% [markdown]
 # ### Reverse mode: a computational graph swept backwards
 # Every operation on a `Var` records its inputs and its local derivatives. `y.backward()` visits the
@@ -284,8 +283,6 @@ class Var:
         ### END SOLUTION
 
 
-
-
 # %% [markdown]
 # ### Elementary functions for both modes
 # `sin, cos, exp, log, tanh` dispatch on the type of their argument: a `Dual` gets the chain rule
@@ -293,6 +290,7 @@ class Var:
 
 
 # %%
+
 
 def sin(x):
     """``sin(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
