@@ -247,8 +247,6 @@ class Var:
 
 
 # %%
-
-
 def sin(x):
     """``sin(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
     raise NotImplementedError(
