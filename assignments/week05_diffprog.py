@@ -28,12 +28,293 @@ function of the Ising model, thermodynamics by autograd, and the derivative of a
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 # %% [markdown]
 # ## Part 1: automatic differentiation by hand
 # A program is a chain of elementary operations whose derivatives are known; the chain rule does
 # the rest, either from the inputs forward or from the output backward.
+
+# %% [markdown]
+# ### Forward mode: dual numbers
+# A dual number `a + b ε` with `ε² = 0` carries a value `a` and a tangent `b`: evaluating any
+# program on `x + ẋ ε` gives `f(x) + f'(x) ẋ ε`, the value and the directional derivative in one
+# pass. Every operation only needs its own derivative rule (sum, product, quotient, power, chain
+# rule of sin, cos, exp, log, tanh); a Python number is a constant, a dual number with tangent 0.
+
+
+# %%
+class Dual:
+    """A dual number ``value + tangent * eps`` with ``eps**2 = 0`` (forward-mode automatic
+    differentiation); exercise ``week05_diffprog.Dual``.
+
+    Math:
+        For every operation ``w = f(u, v)``: ``w.value = f(u.value, v.value)`` and
+        ``w.tangent = df/du * u.tangent + df/dv * v.tangent``. A Python number ``c`` is a constant:
+        a dual number with tangent 0.
+    Args:
+        value: the primal value, a Python float.
+        tangent: its derivative along the chosen direction, a Python float (default 0.0).
+    Attributes:
+        ``value`` and ``tangent``, Python floats.
+    Operators (each returns a new ``Dual``; none changes its operands):
+        ``u + v``, ``u - v``, ``u * v``, ``u / v``, ``-u`` and ``u ** p`` for a Python number ``p``,
+        where ``u`` or ``v`` may also be a Python number on either side (``2 * x``, ``1 + x``,
+        ``2 - x``, ``3 / x``: the reflected operators ``__radd__``, ``__rsub__``, ``__rmul__``,
+        ``__rtruediv__``).
+    Properties the grader checks:
+        Values and tangents of single operations, of the slide function
+        ``y = 2 x0 + x0 sin x1 + x1**3`` and of random expression trees against
+        ``torch.autograd`` in float64 (rtol 1e-12); constants on either side of every operator;
+        ``sin, cos, exp, log, tanh`` of this module applied to dual numbers and to plain numbers.
+    Forbidden: torch, autograd, jax (plain Python and ``math`` only).
+    """
+
+    def __init__(self, value: float, tangent: float = 0.0):
+        """Store ``value`` and ``tangent`` as Python floats."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__init__: Store ``value`` and ``tangent`` as Python floats."
+        )
+
+    def __add__(self, other):
+        """``self + other``; ``other`` a ``Dual`` or a Python number."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__add__: ``self + other``; ``other`` a ``Dual`` or a Python number."
+        )
+
+    def __radd__(self, other):
+        """``other + self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__radd__: ``other + self`` for a Python number ``other``."
+        )
+
+    def __sub__(self, other):
+        """``self - other``."""
+        raise NotImplementedError("week05_diffprog.Dual.__sub__: ``self - other``.")
+
+    def __rsub__(self, other):
+        """``other - self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__rsub__: ``other - self`` for a Python number ``other``."
+        )
+
+    def __mul__(self, other):
+        """``self * other`` (product rule)."""
+        raise NotImplementedError("week05_diffprog.Dual.__mul__: ``self * other`` (product rule).")
+
+    def __rmul__(self, other):
+        """``other * self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__rmul__: ``other * self`` for a Python number ``other``."
+        )
+
+    def __truediv__(self, other):
+        """``self / other`` (quotient rule)."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__truediv__: ``self / other`` (quotient rule)."
+        )
+
+    def __rtruediv__(self, other):
+        """``other / self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__rtruediv__: ``other / self`` for a Python number ``other``."
+        )
+
+    def __neg__(self):
+        """``-self``."""
+        raise NotImplementedError("week05_diffprog.Dual.__neg__: ``-self``.")
+
+    def __pow__(self, power: float):
+        """``self ** power`` for a Python number ``power``: tangent ``power * value**(power-1)``
+        times the tangent of ``self``."""
+        raise NotImplementedError(
+            "week05_diffprog.Dual.__pow__: ``self ** power`` for a Python number ``power``: tangent ``power * value**(power-1)``"
+        )
+
+
+# %% [markdown]
+# ### Reverse mode: a computational graph swept backwards
+# Every operation on a `Var` records its inputs and its local derivatives. `y.backward()` visits the
+# graph from `y` back to the inputs in reverse topological order (each node after every node that
+# uses it) and accumulates adjoints `v̄ = Σ_children c̄ ∂c/∂v`: a variable used twice gets the sum
+# of both contributions. A chain of 20000 operations is an ordinary program: the sweep must not
+# recurse once per node (Python stops at about 1000 nested calls), so sort the graph iteratively.
+
+
+# %%
+class Var:
+    """A scalar node of a computational graph (reverse-mode automatic differentiation); exercise
+    ``week05_diffprog.Var``.
+
+    Math:
+        Every operation ``w = f(u, v)`` returns a new ``Var`` that remembers its inputs and the local
+        derivatives ``df/du``, ``df/dv``. ``y.backward()`` computes the adjoints
+        ``v_bar = dy/dv = sum over the nodes c that use v of c_bar * dc/dv`` (with ``y_bar = 1``) by
+        one sweep over the graph in reverse topological order.
+    Args:
+        value: the value of the node, a Python float.
+    Attributes:
+        ``value`` (Python float) and ``grad`` (Python float, 0.0 when the node is created).
+    Operators (each returns a new ``Var``; none changes its operands):
+        ``u + v``, ``u - v``, ``u * v``, ``u / v``, ``-u`` and ``u ** p`` for a Python number ``p``,
+        with a Python number allowed on either side (``2 * x``, ``1 + x``, ``2 - x``, ``3 / x``).
+    backward():
+        Adds ``dy/dv`` to ``v.grad`` for every node ``v`` of the graph of ``y`` (``y`` itself gets
+        1): gradients accumulate like ``torch``'s ``.grad``, so calling ``y.backward()`` twice
+        doubles every ``grad``; a node used by several operations (``x * x``, ``x + x``, a diamond
+        ``a = f(x); y = g(a) * h(a)``) receives the sum of all its contributions.
+    Numerics:
+        Must work on graphs of any depth: a chain of 20000 operations must not hit Python's
+        recursion limit (sort the graph with an explicit stack, not by recursion).
+    Properties the grader checks:
+        Values and ``grad`` of every input after ``backward()`` for single operations, the slide
+        function, random expression trees, variables used twice, diamonds and a 20000-node chain,
+        against ``torch.autograd`` in float64 (rtol 1e-12); two ``backward()`` calls accumulate.
+    Forbidden: torch, autograd, jax (plain Python and ``math`` only).
+    """
+
+    def __init__(self, value: float, parents: tuple = ()):
+        """Store ``value``, ``grad = 0.0`` and what backward needs (``parents``: the operators'
+        pairs of (input ``Var``, local derivative of this node w.r.t. that input); empty for an
+        input of the graph)."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__init__: Store ``value``, ``grad = 0.0`` and what backward needs (``parents``: the operators'"
+        )
+
+    def __add__(self, other):
+        """``self + other``; ``other`` a ``Var`` or a Python number."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__add__: ``self + other``; ``other`` a ``Var`` or a Python number."
+        )
+
+    def __radd__(self, other):
+        """``other + self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__radd__: ``other + self`` for a Python number ``other``."
+        )
+
+    def __sub__(self, other):
+        """``self - other``."""
+        raise NotImplementedError("week05_diffprog.Var.__sub__: ``self - other``.")
+
+    def __rsub__(self, other):
+        """``other - self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__rsub__: ``other - self`` for a Python number ``other``."
+        )
+
+    def __mul__(self, other):
+        """``self * other``."""
+        raise NotImplementedError("week05_diffprog.Var.__mul__: ``self * other``.")
+
+    def __rmul__(self, other):
+        """``other * self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__rmul__: ``other * self`` for a Python number ``other``."
+        )
+
+    def __truediv__(self, other):
+        """``self / other``."""
+        raise NotImplementedError("week05_diffprog.Var.__truediv__: ``self / other``.")
+
+    def __rtruediv__(self, other):
+        """``other / self`` for a Python number ``other``."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__rtruediv__: ``other / self`` for a Python number ``other``."
+        )
+
+    def __neg__(self):
+        """``-self``."""
+        raise NotImplementedError("week05_diffprog.Var.__neg__: ``-self``.")
+
+    def __pow__(self, power: float):
+        """``self ** power`` for a Python number ``power``."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.__pow__: ``self ** power`` for a Python number ``power``."
+        )
+
+    def backward(self) -> None:
+        """Add ``d self / d v`` to ``v.grad`` for every node ``v`` of the graph (``self`` gets 1)."""
+        raise NotImplementedError(
+            "week05_diffprog.Var.backward: Add ``d self / d v`` to ``v.grad`` for every node ``v`` of the graph (``self`` gets 1)."
+        )
+
+
+# %% [markdown]
+# ### Elementary functions for both modes
+# `sin, cos, exp, log, tanh` dispatch on the type of their argument: a `Dual` gets the chain rule
+# on its tangent, a `Var` records the local derivative, a plain number gives the plain `math` value.
+
+
+# %%
+def sin(x):
+    """``sin(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
+    raise NotImplementedError(
+        "week05_diffprog.sin: ``sin(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."
+    )
+
+
+def cos(x):
+    """``cos(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
+    raise NotImplementedError(
+        "week05_diffprog.cos: ``cos(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."
+    )
+
+
+def exp(x):
+    """``exp(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
+    raise NotImplementedError(
+        "week05_diffprog.exp: ``exp(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."
+    )
+
+
+def log(x):
+    """``log(x)`` (natural, ``x > 0``) for a ``Dual``, a ``Var`` or a Python number."""
+    raise NotImplementedError(
+        "week05_diffprog.log: ``log(x)`` (natural, ``x > 0``) for a ``Dual``, a ``Var`` or a Python number."
+    )
+
+
+def tanh(x):
+    """``tanh(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."""
+    raise NotImplementedError(
+        "week05_diffprog.tanh: ``tanh(x)`` for a ``Dual``, a ``Var`` or a Python number (then a float)."
+    )
+
+
+# %% [markdown]
+# ### The slide traces
+# The lecture traces `y = 2 x0 + x0 sin x1 + x1³` through its intermediate variables
+# `v0 = x0, v1 = x1, v2 = 2 v0, v3 = sin v1, v4 = v0 v3, v5 = v1³, v6 = v2 + v4 + v5 = y`,
+# forward (values and tangents) and backward (adjoints). Reproduce the three columns of its table.
+
+
+# %%
+def slide_traces(x0: float = 1.0, x1: float = 2.0) -> dict:
+    """The evaluation traces of ``y = 2 x0 + x0 sin x1 + x1**3``; exercise
+    ``week05_diffprog.slide_traces``.
+
+    Math:
+        ``v0 = x0, v1 = x1, v2 = 2 v0, v3 = sin v1, v4 = v0 v3, v5 = v1**3, v6 = v2 + v4 + v5``.
+        Forward tangents with ``x0_dot = 1, x1_dot = 0``: ``v_dot_i = d v_i / d x0``.
+        Adjoints: ``v_bar_i = d y / d v_i`` with every ``v_i`` taken as a node of the graph (so
+        ``v_bar_6 = 1``, ``v_bar_0 = v_bar_2 * 2 + v_bar_4 * v3``: x0 is used twice).
+    Args:
+        x0, x1: Python floats.
+    Returns:
+        ``{"primal": [v0, ..., v6], "tangent_dx0": [v_dot_0, ..., v_dot_6],
+        "adjoint": [v_bar_0, ..., v_bar_6]}``, each a list of 7 Python floats.
+    Properties the grader checks:
+        The slide's table at ``(x0, x1) = (1, 2)`` (``v6 = 10.909297``, ``v_bar_1 = 11.583853``,
+        ``v_bar_0 = 2.909297``), and random points against ``torch.autograd`` (rtol 1e-12).
+    Allowed: your ``Dual`` and ``Var`` or plain arithmetic. Forbidden: torch, autograd, jax.
+    """
+    raise NotImplementedError(
+        "week05_diffprog.slide_traces: The evaluation traces of ``y = 2 x0 + x0 sin x1 + x1**3``; exercise"
+    )
+
 
 # %% [markdown]
 # ## Part 2: the Ising model, exactly
