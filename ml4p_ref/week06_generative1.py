@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 import torch
-from torch.distributions import Normal, kl_divergence
+from torch.distributions import Bernoulli, Normal, kl_divergence
 
 # ------------------------------------------------------------------------------ variational inference
 
@@ -36,6 +36,29 @@ def neg_elbo(
     and divided by K."""
     gap = log_joint(x, z) - log_q(z, x)
     return -gap.sum(dim=0) / z.shape[0]
+
+
+def vae_loss(
+    x: torch.Tensor,
+    enc: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+    dec: Callable[[torch.Tensor], torch.Tensor],
+    eps: torch.Tensor,
+    likelihood: str = "bernoulli",
+    dec_logvar: float | torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Reference for week06_generative1.vae_loss: ``torch.distributions``' Bernoulli (from logits)
+    and Normal log-probabilities, samples always with a leading K dim, plus the reference KL."""
+    mu, logvar = enc(x)
+    samples = eps if eps.dim() == 3 else eps.unsqueeze(0)
+    out = dec(reparameterize(mu, logvar, samples))
+    if likelihood == "bernoulli":
+        log_likelihood = Bernoulli(logits=out).log_prob(x.expand_as(out))
+    elif likelihood == "gaussian":
+        log_std = 0.5 * torch.as_tensor(0.0 if dec_logvar is None else dec_logvar, dtype=x.dtype)
+        log_likelihood = Normal(out, log_std.exp().expand_as(out)).log_prob(x.expand_as(out))
+    else:
+        raise ValueError(f"unknown likelihood {likelihood!r}")
+    return -log_likelihood.sum(dim=-1).mean(dim=0) + gaussian_kl_std_normal(mu, logvar)
 
 
 def variational_free_energy(

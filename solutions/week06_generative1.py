@@ -105,7 +105,8 @@ def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) ->
         any torch operation that does not draw random numbers.
     Forbidden:
         drawing random numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``,
-        ``torch.normal``, ``Tensor.normal_``, ...): the noise is ``eps``.
+        ``torch.normal``, ``Tensor.normal_``, ``torch.distributions`` and its samplers, ...): the
+        noise is ``eps``.
         Do not modify ``mu``, ``logvar`` or ``eps`` in place.
     """
     ### BEGIN SOLUTION
@@ -155,6 +156,84 @@ def neg_elbo(
     """
     ### BEGIN SOLUTION
     return (log_q(z, x) - log_joint(x, z)).mean(dim=0)
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ### The VAE loss
+# A variational autoencoder trains an encoder q(z|x) = N(mu(x), diag(exp(logvar(x)))) and a
+# decoder p(x|z) together, by minimizing -ELBO written as a reconstruction term and a KL term
+# (Eq. 54): -ELBO = -E_{z ~ q}[ln p(x|z)] + KL(q(z|x) || N(0, 1)). The expectation is estimated with
+# reparameterized samples, the KL is exact. The decoder returns logits for binary data
+# (Bernoulli likelihood) or means for real data (Gaussian likelihood).
+
+
+# %%
+def vae_loss(
+    x: torch.Tensor,
+    enc: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+    dec: Callable[[torch.Tensor], torch.Tensor],
+    eps: torch.Tensor,
+    likelihood: str = "bernoulli",
+    dec_logvar: float | torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""The negative ELBO of a VAE, per input (Eq. 54).
+
+    Exercise ``week06_generative1.vae_loss``.
+
+    Math:
+        mu, logvar = enc(x);  z = mu + exp(logvar / 2) * eps;  out = dec(z)
+        loss[b] = 1/K sum_k ( -ln p(x[b] | z[k,b]) ) + KL(N(mu[b], exp(logvar[b])) || N(0, 1))
+        with -ln p(x|z) summed (not averaged) over the d_x data dimensions:
+        'bernoulli': out are logits l,  -ln p(x|z) = sum_j [ softplus(l_j) - x_j l_j ]
+                     (binary cross-entropy with logits, reduction 'none', then the sum over j);
+        'gaussian':  out are means m, variance exp(dec_logvar) (dec_logvar None means 0),
+                     -ln p(x|z) = 1/2 sum_j [ (x_j - m_j)^2 / exp(dec_logvar_j) + dec_logvar_j
+                     + ln(2 pi) ].
+        With eps of shape ``(B, d_z)`` there is one sample (K = 1, no sample dim).
+    Args:
+        x: the data, shape ``(B, d_x)``, float32 or float64, any device (0 or 1 for 'bernoulli').
+        enc: ``enc(x) -> (mu, logvar)``, each of shape ``(B, d_z)``.
+        dec: ``dec(z) -> out``, maps ``(..., d_z)`` to ``(..., d_x)`` (any leading dims).
+        eps: standard normal draws, shape ``(K, B, d_z)`` or ``(B, d_z)``, dtype of ``x``.
+        likelihood: 'bernoulli' or 'gaussian'; anything else raises ``ValueError``.
+        dec_logvar: for 'gaussian' only: the decoder's log-variance, a Python float or a tensor
+            of shape ``(d_x,)``; None means unit variance.
+    Returns:
+        The loss, shape ``(B,)``, dtype and device of ``x``.
+    Numerics:
+        Finite for Bernoulli logits of +-1e4 (never take the log of a sigmoid).
+        Differentiable (autograd) in ``x`` and in the parameters of ``enc`` and ``dec``.
+    Properties the grader checks:
+        for the linear-Gaussian model (p(z) = N(0, 1), p(x|z) = N(a z + b, s^2)) and a Gaussian
+        encoder the estimate agrees with the closed-form -ELBO within 5 standard errors.
+    Allowed:
+        any torch operation, ``torch.nn.functional.binary_cross_entropy_with_logits`` (mind its
+        default reduction), the ``log_prob`` of ``torch.distributions``, your own
+        ``gaussian_kl_std_normal`` and ``reparameterize``; call ``enc`` once and ``dec`` once on
+        the whole batch of samples.
+    Forbidden:
+        drawing random numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): the noise
+        is ``eps``. Do not modify ``x`` or ``eps`` in place.
+    """
+    ### BEGIN SOLUTION
+    mu, logvar = enc(x)
+    out = dec(reparameterize(mu, logvar, eps))
+    if likelihood == "bernoulli":
+        target = x.expand_as(out)
+        bce = torch.nn.functional.binary_cross_entropy_with_logits
+        nll = bce(out, target, reduction="none").sum(dim=-1)
+    elif likelihood == "gaussian":
+        log_variance = 0.0 if dec_logvar is None else dec_logvar
+        log_variance = torch.as_tensor(log_variance, dtype=x.dtype, device=x.device)
+        squared = (x - out).square() / log_variance.exp()
+        log_2pi = torch.log(x.new_tensor(2 * torch.pi))
+        nll = 0.5 * (squared + log_variance + log_2pi).sum(dim=-1)
+    else:
+        raise ValueError(f"likelihood must be 'bernoulli' or 'gaussian', not {likelihood!r}")
+    if eps.dim() == 3:
+        nll = nll.mean(dim=0)
+    return nll + gaussian_kl_std_normal(mu, logvar)
     ### END SOLUTION
 
 

@@ -1,11 +1,12 @@
 """Trust tests for the week 6 variational-inference reference (Gaussian KL, reparameterization,
-negative ELBO, variational free energy) and for the closed forms its checks grade against.
+negative ELBO, VAE loss, variational free energy) and for the closed forms its checks grade against.
 
 Oracles: the KL formula written out and numerical quadrature of q ln(q / p); sample moments and
 autograd derivatives of the reparameterized samples; quadrature of the linear-Gaussian model's
 evidence and ELBO (curriculum.md 6.2); a 2-D quadrature of the Gaussian target's partition
 function and ``torch.distributions``' KL between multivariate normals (curriculum.md 4.3); the
-verified numbers of curriculum.md 6.2 and 6.3. The last tests compare the instructor solution with
+verified numbers of curriculum.md 6.2 and 6.3; the VAE loss against its formula written out
+and the linear-Gaussian closed form. The last tests compare the instructor solution with
 the reference on seeded inputs.
 """
 
@@ -195,6 +196,64 @@ def test_free_energy_stderr_is_the_unbiased_standard_error():
     assert float(got_stderr) == pytest.approx(std / math.sqrt(7), rel=1e-13)
 
 
+# ------------------------------------------------------------------------------ vae_loss
+def _linear_encoder(weight: torch.Tensor, bias: torch.Tensor, logvar: float):
+    return lambda x: (x @ weight + bias, torch.full_like(x @ weight, logvar))
+
+
+def test_vae_loss_bernoulli_is_the_formula_written_out():
+    generator = _generator(4)
+    x = (torch.randn(4, 5, generator=generator) > 0).double()
+    weight, bias = torch.randn(5, 2, generator=generator).double(), torch.zeros(2).double()
+    decoder = torch.randn(2, 5, generator=generator).double()
+    eps = torch.randn(3, 4, 2, generator=generator).double()
+    enc = _linear_encoder(weight, bias, -0.3)
+    mu, _ = enc(x)
+    logits = (mu + math.exp(-0.15) * eps) @ decoder
+    by_hand = (torch.log1p(torch.exp(logits)) - x * logits).sum(dim=-1).mean(dim=0)
+    by_hand = by_hand + 0.5 * (mu**2 + math.exp(-0.3) - 1 + 0.3).sum(dim=-1)
+    loss = ref.vae_loss(x, enc, lambda z: z @ decoder, eps, likelihood="bernoulli")
+    torch.testing.assert_close(loss, by_hand, rtol=1e-13, atol=0)
+
+
+def test_vae_loss_bernoulli_is_finite_for_huge_logits():
+    x = torch.tensor([[1.0, 0.0, 1.0]], dtype=torch.float32)
+    logits = torch.tensor([1e4, 1e4, -1e4])
+    loss = ref.vae_loss(
+        x,
+        lambda x: (torch.zeros(1, 1), torch.zeros(1, 1)),
+        lambda z: logits.expand(*z.shape[:-1], 3),
+        torch.zeros(2, 1, 1),
+    )
+    assert float(loss) == pytest.approx(2e4, rel=1e-6)
+
+
+def test_vae_loss_gaussian_agrees_with_the_closed_form():
+    x = torch.tensor([[0.9], [-1.1]], dtype=torch.float64)
+    mean = torch.tensor([[0.2], [-0.5]], dtype=torch.float64)
+    eps = torch.randn(200000, 2, 1, generator=_generator(5), dtype=torch.float64)
+    loss = ref.vae_loss(
+        x,
+        lambda x: (mean, torch.full_like(x, math.log(0.5))),
+        lambda z: A * z + B,
+        eps,
+        likelihood="gaussian",
+        dec_logvar=2 * math.log(S),
+    )
+    z = mean + math.sqrt(0.5) * eps
+    per_sample = 0.5 * ((x - A * z - B) ** 2 / S**2 + math.log(2 * math.pi * S**2))
+    stderr = per_sample[..., 0].std(dim=0) / math.sqrt(eps.shape[0])
+    closed = elbo.closed_form_neg_elbo(x, mean, torch.full_like(x, 0.5), A, B, S)
+    assert bool(((loss - closed).abs() <= 5 * stderr).all())
+
+
+def test_vae_loss_rejects_an_unknown_likelihood():
+    x = torch.zeros(2, 3, dtype=torch.float64)
+    enc = _linear_encoder(torch.zeros(3, 1).double(), torch.zeros(1).double(), 0.0)
+    with pytest.raises(ValueError):
+        ref.vae_loss(x, enc, lambda z: z.expand(*z.shape[:-1], 3), torch.zeros(2, 1).double(), "x")
+
+
 # ------------------------------------------------------------------------------ solution
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_solution_agrees_with_reference(dtype):
@@ -220,3 +279,12 @@ def test_solution_agrees_with_reference(dtype):
     torch.testing.assert_close(
         sol.neg_elbo(x, z, log_joint, log_q_fn), ref.neg_elbo(x, z, log_joint, log_q_fn)
     )
+    enc = _linear_encoder(mu[:3, :2], mu[0, :2], -0.2)
+    data = (torch.randn(2, 3, generator=generator) > 0).to(dtype)
+    noise = torch.randn(5, 2, 2, generator=generator).to(dtype)
+    for likelihood, dec_logvar in (("bernoulli", None), ("gaussian", 0.3), ("gaussian", None)):
+        options = {"likelihood": likelihood, "dec_logvar": dec_logvar}
+        torch.testing.assert_close(
+            sol.vae_loss(data, enc, lambda z: z @ logvar[:2], noise, **options),
+            ref.vae_loss(data, enc, lambda z: z @ logvar[:2], noise, **options),
+        )

@@ -29,8 +29,8 @@ RANDOM_DRAWS = (
     "torch.normal",
     "torch.Tensor.normal_",
     "torch.Tensor.uniform_",
-    "torch.distributions",
 )
+REPARAM_FORBIDDEN = (*RANDOM_DRAWS, "torch.distributions")  # its samplers draw
 
 
 def _gaussian(rng: CaseRng, batch: int, latent: int, logvar_scale: float = 1.0) -> dict:
@@ -193,7 +193,7 @@ EXERCISES = [
         groups=REPARAM_GROUPS,
         lesson="the noise is scaled by the standard deviation exp(logvar / 2), not by the "
         "variance exp(logvar)",
-        forbidden=RANDOM_DRAWS,
+        forbidden=REPARAM_FORBIDDEN,
         hints=REPARAM_HINTS,
     ),
 ]
