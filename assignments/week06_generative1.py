@@ -28,10 +28,235 @@ energy), Monte Carlo gradient estimators and the free energy of a restricted Bol
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import torch
+
 # %% [markdown]
 # ## Part 1: variational inference
 # Fit a simple distribution q to an intractable one p by minimizing KL(q || p); the bound it gives
 # on ln p(x) (or on ln Z) is what the training minimizes.
+
+# %% [markdown]
+# ### The KL divergence of a diagonal Gaussian from the standard normal
+# A VAE's encoder returns, for every input, the mean ``mu`` and the log-variance ``logvar`` of a
+# diagonal Gaussian q(z|x) = N(mu, diag(exp(logvar))). Its KL divergence from the prior N(0, 1) has
+# a closed form, one term per latent dimension. The network predicts the logarithm of the
+# variance so that any real output is allowed: the variance itself is exp(logvar).
+
+
+# %%
+def gaussian_kl_std_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    r"""KL divergence of N(mu, diag(exp(logvar))) from the standard normal, per sample.
+
+    Exercise ``week06_generative1.gaussian_kl_std_normal``.
+
+    Math:
+        KL(q || N(0, 1))[b] = 1/2 * sum_k ( mu[b,k]^2 + exp(logvar[b,k]) - 1 - logvar[b,k] )
+        summed (not averaged) over the latent dimensions k; the variance is exp(logvar).
+    Args:
+        mu: means, shape ``(B, d_z)``, float32 or float64, any device.
+        logvar: log-variances ln sigma^2, same shape, dtype and device as ``mu``.
+    Returns:
+        The divergences, shape ``(B,)``, dtype and device of ``mu``.
+    Numerics:
+        Finite for logvar = +-30 (exp(30) = 1.1e13 is a finite float32). Differentiable (autograd)
+        in ``mu`` and ``logvar``.
+    Properties the grader checks:
+        KL >= 0, and KL = 0 exactly at mu = 0, logvar = 0 (q is the prior).
+    Allowed:
+        any torch operation. Do not modify ``mu`` or ``logvar`` in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.gaussian_kl_std_normal: KL divergence of N(mu, diag(exp(logvar))) from the standard normal, per sample."
+    )
+
+
+# %% [markdown]
+# ### The reparameterization trick
+# A sample z ~ N(mu, sigma^2) written as z = mu + sigma * eps, with eps ~ N(0, 1) drawn
+# independently of mu and sigma, is a differentiable function of mu and sigma: gradients of a
+# Monte Carlo estimate flow back into the encoder. Here sigma = exp(logvar / 2), and the noise is
+# given, possibly K samples for every input at once.
+
+
+# %%
+def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    r"""Samples of N(mu, diag(exp(logvar))) as a differentiable function of mu and logvar.
+
+    Exercise ``week06_generative1.reparameterize``.
+
+    Math:
+        z = mu + exp(logvar / 2) * eps          (the standard deviation is exp(logvar / 2))
+        with eps of shape ``(B, d_z)`` (one sample per input) or ``(K, B, d_z)`` (K samples per
+        input: mu and logvar broadcast over the leading K).
+    Args:
+        mu: means, shape ``(B, d_z)``, float32 or float64, any device.
+        logvar: log-variances, same shape, dtype and device as ``mu``.
+        eps: standard normal draws, shape ``(B, d_z)`` or ``(K, B, d_z)``, dtype and device of
+            ``mu``.
+    Returns:
+        ``z``, the shape of ``eps``, dtype and device of ``mu``.
+    Numerics:
+        Finite for logvar = +-30. Gradients (autograd) reach ``mu`` and ``logvar``: do not detach
+        them and do not compute under ``torch.no_grad()``.
+    Allowed:
+        any torch operation that does not draw random numbers.
+    Forbidden:
+        drawing random numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``,
+        ``torch.normal``, ``Tensor.normal_``, ``torch.distributions`` and its samplers, ...): the
+        noise is ``eps``.
+        Do not modify ``mu``, ``logvar`` or ``eps`` in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.reparameterize: Samples of N(mu, diag(exp(logvar))) as a differentiable function of mu and logvar."
+    )
+
+
+# %% [markdown]
+# ### The negative evidence lower bound
+# For any distribution q(z|x), ln p(x) = ELBO + KL(q(z|x) || p(z|x)) >= ELBO, with
+# ELBO = E_{z ~ q}[ln p(x, z) - ln q(z|x)]. Its negative, estimated by averaging over K samples
+# z ~ q, is the loss of variational inference (Eq. 53). At the exact posterior q = p(z|x) every
+# single sample gives ln q(z|x) - ln p(x, z) = -ln p(x): the estimator has zero variance.
+
+
+# %%
+def neg_elbo(
+    x: torch.Tensor,
+    z: torch.Tensor,
+    log_joint: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    log_q: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    r"""Monte Carlo estimate of -ELBO(x) from K samples z ~ q(z|x) (Eq. 53).
+
+    Exercise ``week06_generative1.neg_elbo``.
+
+    Math:
+        -ELBO[b] = 1/K * sum_k ( ln q(z[k,b] | x[b]) - ln p(x[b], z[k,b]) )
+        the mean over the K samples (dim 0), one value per input.
+    Args:
+        x: the data, shape ``(B, ...)``, float32 or float64, any device.
+        z: samples of q(z|x), shape ``(K, B, d_z)``, dtype and device of ``x``.
+        log_joint: ``log_joint(x, z) -> (K, B)``, ln p(x, z) for every sample (note the order:
+            x first).
+        log_q: ``log_q(z, x) -> (K, B)``, ln q(z | x) for every sample (z first).
+    Returns:
+        ``-ELBO``, shape ``(B,)``, dtype and device of ``x``.
+    Numerics:
+        Differentiable (autograd) through ``z`` and through whatever parameters the two callables
+        use.
+    Properties the grader checks (linear-Gaussian model p(z) = N(0, 1), p(x|z) = N(a z + b, s^2)):
+        at the exact posterior every single sample gives -ln p(x) exactly; for a Gaussian q the
+        estimate agrees with the closed form within 5 standard errors; -ELBO >= -ln p(x).
+    Allowed:
+        any torch operation; call each callable once on the whole ``(K, B, d_z)`` batch.
+        Do not modify ``x`` or ``z`` in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.neg_elbo: Monte Carlo estimate of -ELBO(x) from K samples z ~ q(z|x) (Eq. 53)."
+    )
+
+
+# %% [markdown]
+# ### The VAE loss
+# A variational autoencoder trains an encoder q(z|x) = N(mu(x), diag(exp(logvar(x)))) and a
+# decoder p(x|z) together, by minimizing -ELBO written as a reconstruction term and a KL term
+# (Eq. 54): -ELBO = -E_{z ~ q}[ln p(x|z)] + KL(q(z|x) || N(0, 1)). The expectation is estimated with
+# reparameterized samples, the KL is exact. The decoder returns logits for binary data
+# (Bernoulli likelihood) or means for real data (Gaussian likelihood).
+
+
+# %%
+def vae_loss(
+    x: torch.Tensor,
+    enc: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+    dec: Callable[[torch.Tensor], torch.Tensor],
+    eps: torch.Tensor,
+    likelihood: str = "bernoulli",
+    dec_logvar: float | torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""The negative ELBO of a VAE, per input (Eq. 54).
+
+    Exercise ``week06_generative1.vae_loss``.
+
+    Math:
+        mu, logvar = enc(x);  z = mu + exp(logvar / 2) * eps;  out = dec(z)
+        loss[b] = 1/K sum_k ( -ln p(x[b] | z[k,b]) ) + KL(N(mu[b], exp(logvar[b])) || N(0, 1))
+        with -ln p(x|z) summed (not averaged) over the d_x data dimensions:
+        'bernoulli': out are logits l,  -ln p(x|z) = sum_j [ softplus(l_j) - x_j l_j ]
+                     (binary cross-entropy with logits, reduction 'none', then the sum over j);
+        'gaussian':  out are means m, variance exp(dec_logvar) (dec_logvar None means 0),
+                     -ln p(x|z) = 1/2 sum_j [ (x_j - m_j)^2 / exp(dec_logvar_j) + dec_logvar_j
+                     + ln(2 pi) ].
+        With eps of shape ``(B, d_z)`` there is one sample (K = 1, no sample dim).
+    Args:
+        x: the data, shape ``(B, d_x)``, float32 or float64, any device (0 or 1 for 'bernoulli').
+        enc: ``enc(x) -> (mu, logvar)``, each of shape ``(B, d_z)``.
+        dec: ``dec(z) -> out``, maps ``(..., d_z)`` to ``(..., d_x)`` (any leading dims).
+        eps: standard normal draws, shape ``(K, B, d_z)`` or ``(B, d_z)``, dtype of ``x``.
+        likelihood: 'bernoulli' or 'gaussian'; anything else raises ``ValueError``.
+        dec_logvar: for 'gaussian' only: the decoder's log-variance, a Python float or a tensor
+            of shape ``(d_x,)``; None means unit variance.
+    Returns:
+        The loss, shape ``(B,)``, dtype and device of ``x``.
+    Numerics:
+        Finite for Bernoulli logits of +-1e4 (never take the log of a sigmoid).
+        Differentiable (autograd) in ``x`` and in the parameters of ``enc`` and ``dec``.
+    Properties the grader checks:
+        for the linear-Gaussian model (p(z) = N(0, 1), p(x|z) = N(a z + b, s^2)) and a Gaussian
+        encoder the estimate agrees with the closed-form -ELBO within 5 standard errors.
+    Allowed:
+        any torch operation, ``torch.nn.functional.binary_cross_entropy_with_logits`` (mind its
+        default reduction), the ``log_prob`` of ``torch.distributions``, your own
+        ``gaussian_kl_std_normal`` and ``reparameterize``; call ``enc`` once and ``dec`` once on
+        the whole batch of samples.
+    Forbidden:
+        drawing random numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): the noise
+        is ``eps``. Do not modify ``x`` or ``eps`` in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.vae_loss: The negative ELBO of a VAE, per input (Eq. 54)."
+    )
+
+
+# %% [markdown]
+# ### The variational free energy
+# A normalized model q(x) that can be sampled from also bounds the free energy of a Boltzmann
+# distribution p(x) = exp(-beta E(x)) / Z: F = E_{x ~ q}[ln q(x) / beta + E(x)]
+# = -ln Z / beta + KL(q || p) / beta >= -ln Z / beta. Given samples x_i ~ q with their ln q(x_i)
+# and energies E(x_i), estimate F and its standard error.
+
+
+# %%
+def variational_free_energy(
+    log_q: torch.Tensor, energy: torch.Tensor, beta: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Monte Carlo estimate of the variational free energy and its standard error.
+
+    Exercise ``week06_generative1.variational_free_energy``.
+
+    Math:
+        f_i      = ln q(x_i) / beta + E(x_i)            for samples x_i ~ q, i = 1..B
+        F_mean   = 1/B sum_i f_i
+        F_stderr = std(f) / sqrt(B), with the unbiased std, sqrt( sum_i (f_i - F_mean)^2 / (B-1) )
+    Args:
+        log_q: ln q(x_i), shape ``(B,)`` with B >= 2, float32 or float64, any device.
+        energy: E(x_i), same shape, dtype and device.
+        beta: the inverse temperature, a positive Python float.
+    Returns:
+        ``(F_mean, F_stderr)``, two 0-dim tensors of the dtype and device of ``log_q``.
+    Properties the grader checks:
+        with the exact sampler of the Gaussian target E = x^T A x, A = [[1, 1], [1, 2]], beta = 1,
+        every f_i equals -ln pi: F_mean = -ln pi and F_stderr = 0; for a mismatched Gaussian q,
+        F_mean agrees with -ln Z / beta + KL(q || p) / beta within 5 standard errors.
+    Allowed:
+        any torch operation. Do not modify ``log_q`` or ``energy`` in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.variational_free_energy: Monte Carlo estimate of the variational free energy and its standard error."
+    )
+
 
 # %% [markdown]
 # ## Part 2: gradients of expectations, and Boltzmann machines

@@ -2,7 +2,72 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
+import torch
+from torch.distributions import Bernoulli, Normal, kl_divergence
+
 # ------------------------------------------------------------------------------ variational inference
+
+
+def gaussian_kl_std_normal(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """Reference for week06_generative1.gaussian_kl_std_normal: ``torch.distributions``'
+    Normal-Normal KL, summed over the latent dimensions."""
+    q = Normal(mu, torch.exp(0.5 * logvar))
+    prior = Normal(torch.zeros_like(mu), torch.ones_like(mu))
+    return kl_divergence(q, prior).sum(dim=-1)
+
+
+def reparameterize(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    """Reference for week06_generative1.reparameterize: ``addcmul`` with the standard deviation
+    ``sqrt(exp(logvar))``, mu and logvar expanded to the shape of ``eps``."""
+    std = torch.sqrt(torch.exp(logvar))
+    return torch.addcmul(mu.expand_as(eps), std.expand_as(eps), eps)
+
+
+def neg_elbo(
+    x: torch.Tensor,
+    z: torch.Tensor,
+    log_joint: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    log_q: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """Reference for week06_generative1.neg_elbo: the sum over samples of ln p - ln q, negated
+    and divided by K."""
+    gap = log_joint(x, z) - log_q(z, x)
+    return -gap.sum(dim=0) / z.shape[0]
+
+
+def vae_loss(
+    x: torch.Tensor,
+    enc: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]],
+    dec: Callable[[torch.Tensor], torch.Tensor],
+    eps: torch.Tensor,
+    likelihood: str = "bernoulli",
+    dec_logvar: float | torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Reference for week06_generative1.vae_loss: ``torch.distributions``' Bernoulli (from logits)
+    and Normal log-probabilities, samples always with a leading K dim, plus the reference KL."""
+    mu, logvar = enc(x)
+    samples = eps if eps.dim() == 3 else eps.unsqueeze(0)
+    out = dec(reparameterize(mu, logvar, samples))
+    if likelihood == "bernoulli":
+        log_likelihood = Bernoulli(logits=out).log_prob(x.expand_as(out))
+    elif likelihood == "gaussian":
+        log_std = 0.5 * torch.as_tensor(0.0 if dec_logvar is None else dec_logvar, dtype=x.dtype)
+        log_likelihood = Normal(out, log_std.exp().expand_as(out)).log_prob(x.expand_as(out))
+    else:
+        raise ValueError(f"unknown likelihood {likelihood!r}")
+    return -log_likelihood.sum(dim=-1).mean(dim=0) + gaussian_kl_std_normal(mu, logvar)
+
+
+def variational_free_energy(
+    log_q: torch.Tensor, energy: torch.Tensor, beta: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week06_generative1.variational_free_energy: ``torch.std_mean`` (Bessel's
+    correction) of ln q / beta + E."""
+    std, mean = torch.std_mean(torch.add(energy, log_q, alpha=1 / beta), correction=1)
+    return mean, std / math.sqrt(log_q.numel())
 
 
 # ------------------------------------------------------------------- gradient estimators and RBMs
