@@ -28,6 +28,10 @@ function of the Ising model, thermodynamics by autograd, and the derivative of a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import torch
+
 # %% [markdown]
 # ## Part 1: automatic differentiation by hand
 # A program is a chain of elementary operations whose derivatives are known; the chain rule does
@@ -42,3 +46,59 @@ from __future__ import annotations
 # ## Part 3: thermodynamics and ground states by autograd
 # Derivatives of ln Z with respect to beta give the energy and the specific heat; derivatives of
 # an eigenvalue with respect to the matrix are perturbation theory.
+
+
+# %% [markdown]
+# ### Thermodynamics from ln Z
+# With Z(beta) = sum_s exp(-beta E(s)) for N sites, every thermodynamic quantity per site is a
+# derivative of ln Z: the free energy f = -ln Z / (beta N), the energy e = -d ln Z / d beta / N,
+# the specific heat c = beta^2 d^2 ln Z / d beta^2 / N (the variance of the energy) and the
+# entropy s = (ln Z + beta E) / N = ln Z / N + beta e. Autograd gives the second derivative by
+# differentiating the first one, which it can only do if the first derivative was itself recorded
+# as a computation: `torch.autograd.grad(..., create_graph=True)`. For the 2-D Ising model,
+# differentiating Onsager's integral gives the exact energy, u(K_c) = -sqrt(2) at the critical
+# point.
+
+
+# %%
+def thermodynamics(
+    lnZ_fn: Callable[[torch.Tensor], torch.Tensor], beta: torch.Tensor, n_sites: int
+) -> dict[str, torch.Tensor]:
+    r"""Compute the free energy, energy, specific heat and entropy per site from ln Z by autograd.
+
+    Exercise ``week05_diffprog.thermodynamics``.
+
+    Math:
+        f = -ln Z / (beta N)
+        e = -(d ln Z / d beta) / N
+        c = beta^2 (d^2 ln Z / d beta^2) / N
+        s = (ln Z + beta E) / N = ln Z / N + beta e       (E = N e, units with k_B = 1)
+        with ln Z = lnZ_fn(beta) and N = ``n_sites``.
+    Args:
+        lnZ_fn: the total ln Z as a function of beta: maps a 0-dim tensor to a 0-dim tensor, in its
+            input's dtype and device, differentiable by autograd (twice and more).
+        beta: the inverse temperature, a 0-dim tensor (beta > 0), float32 or float64, any device;
+            it may already require grad.
+        n_sites: N, the number of sites ln Z is the total of (a Python int >= 1).
+    Returns:
+        A dict with the keys ``"f"``, ``"e"``, ``"c"``, ``"s"``, each a 0-dim tensor in the dtype
+        and device of ``beta``.
+    Numerics:
+        Both derivatives by ``torch.autograd.grad``: the first with ``create_graph=True`` (the
+        second derivative differentiates it), the second with ``create_graph=True`` too, so that
+        all four outputs stay differentiable in the parameters ``lnZ_fn`` depends on (e.g. the
+        coupling J).
+    Properties the grader checks:
+        the outputs of the 1-D Ising chain (e = -J tanh K, c = K^2 sech^2 K for a long chain,
+        K = beta J); for a few energy levels, e is the Boltzmann average of the energy, c is
+        beta^2 times its variance and s the Gibbs entropy -sum p ln p; for the 2-D Ising model
+        (Onsager's integral) e is Onsager's exact energy: u(K_c) = -sqrt(2), u(0.3) = -0.70449907,
+        u(0.6) = -1.90908618; the gradients of the outputs w.r.t. the parameters of ``lnZ_fn``.
+    Allowed:
+        ``torch.autograd.grad``; call ``lnZ_fn`` as often as you like, at ``beta`` only (no finite
+        differences).
+    Do not modify ``beta`` in place.
+    """
+    raise NotImplementedError(
+        "week05_diffprog.thermodynamics: Compute the free energy, energy, specific heat and entropy per site from ln Z by autograd."
+    )
