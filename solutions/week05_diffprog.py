@@ -112,3 +112,72 @@ def thermodynamics(
         "s": ln_z / n_sites + beta * energy,
     }
     ### END SOLUTION
+
+
+# %% [markdown]
+# ### The derivative of a ground state
+# The ground state of a symmetric matrix A (a Hamiltonian) is its lowest eigenpair,
+# A v0 = lambda0 v0. First-order perturbation theory says how it moves when A changes by dA:
+# d lambda0 = v0^T dA v0 and dv0 = sum_{i != 0} v_i (v_i^T dA v0) / (lambda0 - lambda_i).
+# Run backwards (reverse mode), this gives the gradient of any loss L(lambda0, v0) with respect to
+# A from the gradients w.r.t. lambda0 and v0. You write it as a `torch.autograd.Function`: its
+# `forward` may call `torch.linalg.eigh`, its `backward` is yours. The sign of v0 is arbitrary, so
+# only losses that do not change under v0 -> -v0 are meaningful (e.g. ones built from v0^2).
+
+
+# %%
+class GroundState(torch.autograd.Function):
+    r"""The ground state (lambda0, v0) of a symmetric matrix, with a backward pass written by hand.
+
+    Exercise ``week05_diffprog.GroundState``; called as ``lambda0, v0 = GroundState.apply(A)``.
+
+    Math:
+        A = sum_i lambda_i v_i v_i^T, lambda_0 < lambda_1 <= ... (orthonormal v_i).
+        forward:  (lambda_0, v_0).
+        backward (inverse perturbation theory), from g = dL/dlambda_0 and h = dL/dv_0:
+            dL/dA = sym( g v_0 v_0^T + sum_{i != 0} (v_i^T h) / (lambda_0 - lambda_i) v_i v_0^T ),
+            sym(M) = (M + M^T) / 2.
+    Args (forward):
+        A: a symmetric matrix, shape ``(n, n)`` with n >= 1, float32 or float64, any device, whose
+            ground state is not degenerate (lambda_1 - lambda_0 >= 1e-3).
+    Returns (forward):
+        ``(lambda0, v0)``: the lowest eigenvalue, a 0-dim tensor, and its unit eigenvector, shape
+        ``(n,)``, either sign; dtype and device of ``A``.
+    Backward:
+        ``backward(ctx, grad_lambda0, grad_v0)`` returns dL/dA, shape ``(n, n)``, symmetric.
+    Numerics:
+        only the ground state's own gap enters the denominators: degeneracies among the excited
+        states are harmless.
+    Properties the grader checks:
+        lambda0 and v0^2 (v0 up to its sign); the gradient w.r.t. A of lambda0, of v0^2 and of the
+        loss lambda0 + sum |v0^2 - t^2| agree with autograd through ``torch.linalg.eigh``; the
+        gradient is symmetric.
+    Allowed:
+        ``torch.linalg.eigh`` in ``forward`` (and in ``backward``, without autograd);
+        ``ctx.save_for_backward``.
+    Forbidden:
+        autograd inside the Function (``torch.autograd.grad``, ``torch.autograd.backward``,
+        ``Tensor.backward``, ``torch.enable_grad``, ``torch.func``, ``torch.autograd.functional``):
+        the backward pass is yours to write.
+    Do not modify ``A`` in place.
+    """
+
+    @staticmethod
+    def forward(ctx, A: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return ``(lambda0, v0)`` and save what ``backward`` needs."""
+        ### BEGIN SOLUTION
+        eigenvalues, eigenvectors = torch.linalg.eigh(A)
+        ctx.save_for_backward(eigenvalues, eigenvectors)
+        return eigenvalues[0], eigenvectors[:, 0]
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx, grad_lambda0: torch.Tensor, grad_v0: torch.Tensor) -> torch.Tensor:
+        """Return dL/dA (symmetric) from dL/dlambda0 and dL/dv0 by inverse perturbation theory."""
+        ### BEGIN SOLUTION
+        eigenvalues, eigenvectors = ctx.saved_tensors
+        v0, excited = eigenvectors[:, 0], eigenvectors[:, 1:]
+        coefficients = (excited.T @ grad_v0) / (eigenvalues[0] - eigenvalues[1:])
+        grad_A = grad_lambda0 * torch.outer(v0, v0) + torch.outer(excited @ coefficients, v0)
+        return (grad_A + grad_A.T) / 2
+        ### END SOLUTION

@@ -10,6 +10,7 @@ import mpmath
 import pytest
 import torch
 
+import solutions.week05_diffprog as solution
 from autograder.exercises.week05_diffprog.partition import (
     CRITICAL_K,
     build_lnZ,
@@ -125,3 +126,64 @@ def test_outputs_are_differentiable_in_the_coupling():
     by_autograd = torch.stack([torch.autograd.grad(v, leaf, retain_graph=True)[0] for v in values])
     central = (outputs(scalar(coupling + step)) - outputs(scalar(coupling - step))) / (2 * step)
     torch.testing.assert_close(by_autograd, central, rtol=1e-6, atol=1e-8)
+
+
+# ----------------------------------------------------------------------------------------- ground state
+def random_symmetric(n: int, seed: int) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    matrix = torch.randn(n, n, generator=generator, dtype=torch.float64)
+    return (matrix + matrix.T) / 2
+
+
+def gauge_invariant(matrix: torch.Tensor) -> torch.Tensor:
+    """(lambda0, v0^2) of the reference, as one vector."""
+    lambda0, v0 = ref.GroundState.apply(matrix)
+    return torch.cat([lambda0[None], v0 * v0])
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_ground_state_gradcheck(n):
+    """torch.autograd.gradcheck (float64, central differences) on the symmetrized input."""
+    matrix = random_symmetric(n, seed=n).requires_grad_(True)
+    assert torch.autograd.gradcheck(lambda x: gauge_invariant((x + x.T) / 2), (matrix,))
+
+
+def test_ground_state_is_the_lowest_eigenpair():
+    matrix = random_symmetric(6, seed=3)
+    lambda0, v0 = ref.GroundState.apply(matrix)
+    assert float(lambda0) == pytest.approx(float(torch.linalg.eigvalsh(matrix).min()), abs=1e-13)
+    torch.testing.assert_close(matrix @ v0, lambda0 * v0, rtol=0, atol=1e-13)
+    assert float(v0.norm()) == pytest.approx(1.0, abs=1e-14)
+
+
+def test_ground_state_gradient_is_perturbation_theory():
+    """d lambda0 / dA = v0 v0^T (first-order perturbation theory), and the gradient of v0^2
+    agrees with central differences along symmetric directions."""
+    matrix = random_symmetric(5, seed=7).requires_grad_(True)
+    lambda0, v0 = ref.GroundState.apply(matrix)
+    (grad_lambda,) = torch.autograd.grad(lambda0, matrix, retain_graph=True)
+    torch.testing.assert_close(grad_lambda, torch.outer(v0, v0).detach(), rtol=0, atol=1e-13)
+    weights = torch.linspace(-1, 1, 5, dtype=torch.float64)
+    (grad_squares,) = torch.autograd.grad((v0 * v0 * weights).sum(), matrix)
+    direction, step = random_symmetric(5, seed=8), 1e-6
+
+    def objective(x: torch.Tensor) -> float:
+        _, vector = ref.GroundState.apply(x)
+        return float((vector * vector * weights).sum())
+
+    base = matrix.detach()
+    central = (objective(base + step * direction) - objective(base - step * direction)) / (2 * step)
+    assert float((grad_squares * direction).sum()) == pytest.approx(central, rel=1e-6)
+
+
+def test_solution_matches_the_reference_for_the_gauge_invariant_loss():
+    """curriculum.md 5.5: the hand-written backward equals eigh's autograd on
+    lambda0 + sum |v0^2 - t^2| (measured 5.6e-17)."""
+    target = torch.linspace(0.1, 0.5, 6, dtype=torch.float64)
+    grads = []
+    for implementation in (solution.GroundState, ref.GroundState):
+        matrix = random_symmetric(6, seed=11).requires_grad_(True)
+        lambda0, v0 = implementation.apply(matrix)
+        loss = lambda0 + (v0 * v0 - target * target).abs().sum()
+        grads.append(torch.autograd.grad(loss, matrix)[0])
+    torch.testing.assert_close(grads[0], grads[1], rtol=0, atol=1e-14)

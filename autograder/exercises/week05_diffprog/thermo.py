@@ -1,4 +1,5 @@
-"""Week 5 checks of part 3: ``thermodynamics`` (f, e, c, s from ln Z by autograd).
+"""Week 5 checks of part 3: ``thermodynamics`` (f, e, c, s from ln Z by autograd), and the
+``GroundState`` of ``ground_state``.
 
 Every case hands ``thermodynamics`` an ``lnZ_fn`` that the probe rebuilds from tensors
 (``partition.build_lnZ``): the periodic 1-D Ising chain, a few energy levels, and Onsager's
@@ -20,6 +21,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
+from autograder.exercises.week05_diffprog.ground_state import EXERCISES as GROUND_STATE
 from autograder.exercises.week05_diffprog.partition import (
     CRITICAL_K,
     build_lnZ,
@@ -333,4 +335,5 @@ EXERCISES = [
         "create_graph=True, otherwise autograd cannot differentiate it again",
         hints=THERMO_HINTS,
     ),
+    *GROUND_STATE,
 ]
