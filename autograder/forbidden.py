@@ -126,7 +126,9 @@ def resolve(dotted: str) -> object | None:
 
 
 class ForbiddenWatch(TorchFunctionMode):
-    """Records forbidden torch calls made while active, with the student's line that made them."""
+    """Records forbidden torch calls made while active, with the student's line that made them;
+    calls the grader makes itself (a probe differentiating the student's output) are not the
+    student's."""
 
     def __init__(self, forbidden: Iterable[str], student_file: str):
         super().__init__()
@@ -143,7 +145,7 @@ class ForbiddenWatch(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         name = self._forbidden_name(func)
-        if name is not None:
+        if name is not None and not _called_by_grader(sys._getframe(1)):
             self.violations.add(Violation(self._student_line(), name))
         return func(*args, **(kwargs or {}))
 
