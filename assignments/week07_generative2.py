@@ -204,3 +204,84 @@ def dsm_loss(
 # ## Dynamics: Hamiltonian Monte Carlo, Langevin and diffusion
 # Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator, Langevin
 # dynamics driven by the score, and the noising processes of diffusion models.
+
+
+# %% [markdown]
+# ### Noising processes of diffusion models (score SDE)
+# A diffusion model corrupts data x0 by a stochastic differential equation whose marginal at time
+# t in [0, 1] is Gaussian, `x_t ~ N(mean(t, x0), std(t)^2 I)`. The variance-preserving SDE
+# (DDPM) shrinks the data while it adds noise, so that mean_coeff^2 + std^2 = 1 at all times; the
+# variance-exploding SDE (NCSN) keeps the data and adds noise of geometrically growing width.
+# These marginals are what the denoising loss is trained on, at a random time per sample.
+
+
+# %%
+def vp_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, beta_min: float = 0.1, beta_max: float = 20.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Mean and standard deviation of the variance-preserving SDE's marginal at time t.
+
+    Exercise ``week07_generative2.vp_sde_marginal``.
+
+    Math (score_sde ``VPSDE.marginal_prob``; the noise rate is linear,
+    beta(s) = beta_min + s (beta_max - beta_min), and the exponent is its integral over [0, t]):
+        log_mean_coeff = -t^2 (beta_max - beta_min) / 4 - t beta_min / 2
+        mean = exp(log_mean_coeff) * x0          (per sample, broadcast over the non-batch dims)
+        std  = sqrt(1 - exp(2 log_mean_coeff))
+    Args:
+        x0: clean data, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
+            float64.
+        t: times in ``[0, 1]``, shape ``(B,)``, one per sample, same dtype and device as ``x0``.
+        beta_min, beta_max: Python floats, the noise rate at t = 0 and t = 1.
+    Returns:
+        ``(mean, std)``: ``mean`` shaped like ``x0``, ``std`` of shape ``(B,)``, both with the dtype
+        and device of ``x0``.
+    Numerics:
+        ``mean_coeff^2 + std^2 = 1`` for every sample; at ``t = 0`` the mean is ``x0`` and the std
+        0. For small t (say 1e-4, in float32) ``1 - exp(2 log_mean_coeff)`` cancels: compute it as
+        ``-expm1(2 log_mean_coeff)``. Gradients must reach ``x0`` and ``t`` (for t > 0).
+    Properties the grader checks: values against the formula, gradients w.r.t. ``x0`` and ``t``,
+    ``mean_coeff^2 + std^2 = 1``, ``t = 0`` gives ``(x0, 0)``.
+    Allowed: elementwise torch ops (``exp``, ``expm1``, ``sqrt``). Forbidden: drawing random
+    numbers. Inputs are never modified in place: do not modify ``x0`` or ``t``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.vp_sde_marginal: Mean and standard deviation of the variance-preserving SDE's marginal at time t."
+    )
+
+
+# %% [markdown]
+# The variance-exploding SDE leaves the data in place and adds noise whose width grows
+# geometrically from sigma_min to sigma_max: `x_t ~ N(x0, std(t)^2 I)`.
+
+
+# %%
+def ve_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, sigma_min: float = 0.01, sigma_max: float = 50.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Mean and standard deviation of the variance-exploding SDE's marginal at time t.
+
+    Exercise ``week07_generative2.ve_sde_marginal``.
+
+    Math (score_sde ``VESDE.marginal_prob``):
+        mean = x0
+        std  = sigma_min * (sigma_max / sigma_min)^t
+    Args:
+        x0: clean data, shape ``(B, ...)``, float32 or float64.
+        t: times in ``[0, 1]``, shape ``(B,)``, same dtype and device as ``x0``.
+        sigma_min, sigma_max: Python floats, the noise width at t = 0 and t = 1.
+    Returns:
+        ``(mean, std)``: ``mean`` equal to ``x0`` (``x0`` itself or a copy), ``std`` of
+        shape ``(B,)``, both with the dtype and device of ``x0``.
+    Numerics:
+        ``std`` grows geometrically from ``sigma_min`` at t = 0 to ``sigma_max`` at t = 1:
+        ``ln std`` is linear in t. Gradients must reach ``x0`` and ``t``.
+    Properties the grader checks: values against the formula, gradients w.r.t. ``x0`` and ``t``,
+    ``t = 0`` gives ``(x0, sigma_min)``, ``ln std`` linear in t
+    (``std(1) = sigma_max``).
+    Allowed: elementwise torch ops. Forbidden: drawing random numbers. Inputs are never modified
+    in place: do not modify ``x0`` or ``t``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.ve_sde_marginal: Mean and standard deviation of the variance-exploding SDE's marginal at time t."
+    )

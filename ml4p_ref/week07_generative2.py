@@ -7,6 +7,7 @@ index and assembles its output with ``index_copy``; the denoising loss is built 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -76,3 +77,23 @@ def dsm_loss(
 
 
 # ----------------------------------------------------------------------------------------- dynamics
+
+
+def vp_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, beta_min: float = 0.1, beta_max: float = 20.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.vp_sde_marginal: the integral of the linear beta(s)."""
+    integral = t * beta_min + 0.5 * t.square() * (beta_max - beta_min)  # int_0^t beta(s) ds
+    coeff = torch.exp(-0.5 * integral)
+    view = coeff.view(x0.shape[0], *([1] * (x0.dim() - 1)))
+    return torch.mul(view, x0), torch.sqrt(-torch.expm1(-integral))
+
+
+def ve_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, sigma_min: float = 0.01, sigma_max: float = 50.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.ve_sde_marginal: ln std interpolates ln sigma linearly."""
+    log_std = torch.lerp(
+        torch.full_like(t, math.log(sigma_min)), torch.full_like(t, math.log(sigma_max)), t
+    )
+    return x0 * 1.0, torch.exp(log_std)

@@ -1,3 +1,5 @@
-"""dynamics checks of week07_generative2 (none yet)."""
+"""dynamics checks of week07_generative2: the noising SDEs of diffusion models (``sde``)."""
 
-EXERCISES: list = []
+from autograder.exercises.week07_generative2.sde import EXERCISES as SDE
+
+EXERCISES: list = [*SDE]

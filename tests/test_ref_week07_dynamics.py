@@ -1,0 +1,128 @@
+"""Trust tests for the week 7 reference, dynamics part (noising SDEs of diffusion models).
+
+The marginals of ``ml4p_ref.week07_generative2`` are checked against oracles written here: the moment
+equations of the SDEs differentiated by autograd (VP: d ln m/dt = -beta(t)/2 and
+d std^2/dt = beta(t) (1 - std^2); VE: d std^2/dt = d sigma(t)^2/dt with sigma geometric), the
+endpoints, and the identity mean_coeff^2 + std^2 = 1 of curriculum.md 4.3 / 7.8. The last tests
+compare the instructor solution with the reference on seeded inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from ml4p_ref import week07_generative2 as ref
+from solutions import week07_generative2 as sol
+
+pytestmark = pytest.mark.week07
+
+DTYPES = [pytest.param(torch.float32, id="float32"), pytest.param(torch.float64, id="float64")]
+VP_PARAMS = [(0.1, 20.0), (0.5, 5.0)]
+VE_PARAMS = [(0.01, 50.0), (0.1, 10.0)]
+
+
+def randn(*shape: int, seed: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+    """Seeded standard normal numbers drawn in float64 on the CPU, then cast."""
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(shape, generator=gen, dtype=torch.float64).to(dtype)
+
+
+def times(n: int = 7) -> torch.Tensor:
+    return torch.linspace(0.02, 1.0, n, dtype=torch.float64)
+
+
+def vp_coefficient_and_variance(
+    t: torch.Tensor, beta_min: float, beta_max: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean coefficient (from x0 = 1) and variance of the reference's VP marginal at t."""
+    mean, std = ref.vp_sde_marginal(torch.ones(t.shape[0], 1, dtype=t.dtype), t, beta_min, beta_max)
+    return mean[:, 0], std.square()
+
+
+# --------------------------------------------------------------------------------- VP: oracles
+@pytest.mark.parametrize(("beta_min", "beta_max"), VP_PARAMS)
+def test_vp_moment_equations(beta_min: float, beta_max: float) -> None:
+    t = times().requires_grad_()
+    coeff, variance = vp_coefficient_and_variance(t, beta_min, beta_max)
+    beta = beta_min + t.detach() * (beta_max - beta_min)
+    (d_log_coeff,) = torch.autograd.grad(coeff.log().sum(), t, retain_graph=True)
+    (d_variance,) = torch.autograd.grad(variance.sum(), t)
+    torch.testing.assert_close(d_log_coeff, -0.5 * beta, rtol=1e-12, atol=0)
+    torch.testing.assert_close(d_variance, beta * (1 - variance.detach()), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize(("beta_min", "beta_max"), VP_PARAMS)
+def test_vp_preserves_variance_and_starts_at_the_data(beta_min: float, beta_max: float) -> None:
+    t = torch.cat([torch.zeros(1, dtype=torch.float64), times()])
+    coeff, variance = vp_coefficient_and_variance(t, beta_min, beta_max)
+    assert (
+        float((coeff.square() + variance - 1).abs().max()) <= 2.3e-16
+    )  # one ulp of 1, curriculum 7.8
+    assert coeff[0] == 1 and variance[0] == 0
+    x0 = randn(3, 2, 2, 2, seed=1)
+    mean, std = ref.vp_sde_marginal(x0, torch.zeros(3, dtype=torch.float64), beta_min, beta_max)
+    assert torch.equal(mean, x0) and torch.equal(std, torch.zeros(3, dtype=torch.float64))
+
+
+def test_vp_end_point_is_nearly_pure_noise() -> None:
+    coeff, variance = vp_coefficient_and_variance(torch.ones(1, dtype=torch.float64), 0.1, 20.0)
+    exponent = -0.25 * (20.0 - 0.1) - 0.5 * 0.1  # -5.025
+    assert abs(float(coeff[0]) - math.exp(exponent)) <= 1e-16
+    assert abs(float(variance[0]) - (1 - math.exp(2 * exponent))) <= 2.3e-16
+
+
+def test_vp_small_t_in_float32_has_small_relative_error() -> None:
+    t = torch.tensor([1e-5, 1e-4, 1e-3], dtype=torch.float64)
+    exact = ref.vp_sde_marginal(torch.ones(3, 1, dtype=torch.float64), t)[1]
+    single = ref.vp_sde_marginal(torch.ones(3, 1), t.float())[1].double()
+    exact_of_single = ref.vp_sde_marginal(
+        torch.ones(3, 1, dtype=torch.float64), t.float().double()
+    )[1]
+    assert float(((single - exact_of_single) / exact).abs().max()) < 1e-6
+
+
+# --------------------------------------------------------------------------------- VE: oracles
+@pytest.mark.parametrize(("sigma_min", "sigma_max"), VE_PARAMS)
+def test_ve_log_width_is_linear_with_the_right_ends(sigma_min: float, sigma_max: float) -> None:
+    t = times().requires_grad_()
+    _, std = ref.ve_sde_marginal(torch.ones(t.shape[0], 1, dtype=t.dtype), t, sigma_min, sigma_max)
+    (d_log_std,) = torch.autograd.grad(std.log().sum(), t)
+    slope = math.log(sigma_max / sigma_min)
+    torch.testing.assert_close(d_log_std, torch.full_like(d_log_std, slope), rtol=1e-12, atol=0)
+    ends = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    x0 = randn(2, 3, seed=2)
+    mean, std_ends = ref.ve_sde_marginal(x0, ends, sigma_min, sigma_max)
+    assert torch.equal(mean, x0)
+    torch.testing.assert_close(
+        std_ends, torch.tensor([sigma_min, sigma_max], dtype=torch.float64), rtol=1e-15, atol=0
+    )
+
+
+# ------------------------------------------------------------------------- solution vs reference
+def assert_matches(actual: torch.Tensor, expected: torch.Tensor, dtype: torch.dtype) -> None:
+    """Curriculum 2.5, closed forms: rel 1e-12 in float64, 1e-6 in float32."""
+    rtol = 1e-12 if dtype == torch.float64 else 1e-6
+    torch.testing.assert_close(actual.double(), expected.double(), rtol=rtol, atol=rtol * 1e-2)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["vp_sde_marginal", "ve_sde_marginal"])
+@pytest.mark.parametrize("shape", [(5, 3), (3, 2, 3, 3)])
+def test_solution_marginals_match_reference(
+    dtype: torch.dtype, name: str, shape: tuple[int, ...]
+) -> None:
+    x0 = randn(*shape, seed=3, dtype=dtype)
+    t = torch.cat(
+        [torch.zeros(1), torch.rand(shape[0] - 1, generator=torch.Generator().manual_seed(4))]
+    )
+    t = t.to(dtype)
+    copies = (x0.clone(), t.clone())
+    actual = getattr(sol, name)(x0, t)
+    expected = getattr(ref, name)(x0.double(), t.double())
+    assert torch.equal(x0, copies[0]) and torch.equal(t, copies[1])
+    for got, want in zip(actual, expected, strict=True):
+        assert got.dtype == dtype and got.shape == want.shape
+        assert_matches(got, want, dtype)
