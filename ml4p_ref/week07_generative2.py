@@ -97,3 +97,16 @@ def ve_sde_marginal(
         torch.full_like(t, math.log(sigma_min)), torch.full_like(t, math.log(sigma_max)), t
     )
     return x0 * 1.0, torch.exp(log_std)
+
+
+def langevin_step(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor], torch.Tensor],
+    eps: float | torch.Tensor,
+    noise: torch.Tensor,
+) -> torch.Tensor:
+    """Reference for week07_generative2.langevin_step: Euler-Maruyama of dx = score dt + sqrt(2) dW
+    with time step h = eps/2 (drift h * score, noise sqrt(2 h) * noise)."""
+    step = torch.as_tensor(eps, dtype=x.dtype, device=x.device).expand(x.shape[0])
+    h = (step / 2).view(x.shape[0], *([1] * (x.dim() - 1)))
+    return torch.addcmul(torch.addcmul(x, h, score_fn(x)), torch.sqrt(2 * h), noise)

@@ -232,6 +232,58 @@ def dsm_loss(
 
 
 # %% [markdown]
+# ### Langevin dynamics
+# The overdamped Langevin equation `dx = grad ln p(x) dt + sqrt(2) dW` has the density p as its
+# stationary distribution, and it needs only the score `grad ln p`, which is what a diffusion model
+# learns. Its Euler-Maruyama discretisation with time step eps/2 is the unadjusted Langevin
+# algorithm, `x' = x + (eps/2) grad ln p(x) + sqrt(eps) xi`. The discretisation biases the chain:
+# on a Gaussian target N(mu, s^2) it is stationary at variance s^2 / (1 - eps/(4 s^2)), not s^2.
+
+
+# %%
+def langevin_step(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor], torch.Tensor],
+    eps: float | torch.Tensor,
+    noise: torch.Tensor,
+) -> torch.Tensor:
+    r"""One step of the unadjusted Langevin algorithm with injected Gaussian noise.
+
+    Exercise ``week07_generative2.langevin_step``.
+
+    Math (score_sde's Langevin corrector; the drift step is eps/2):
+        x' = x + (eps / 2) * score_fn(x) + sqrt(eps) * noise
+    Args:
+        x: current states, shape ``(B, ...)``, float32 or float64.
+        score_fn: callable returning the score ``grad ln p`` at its argument, shaped like it; call
+            it once, on the whole batch ``x``.
+        eps: step size, a Python float (the same for all samples) or a tensor of shape ``(B,)``
+            (one per sample, broadcast over the non-batch dims, e.g. ``eps[:, None]``).
+        noise: standard normal noise, same shape, dtype and device as ``x``.
+    Returns:
+        ``x'`` shaped like ``x``, with its dtype and device.
+    Numerics:
+        On a Gaussian target N(mu, s^2) the chain started at its stationary variance
+        ``s^2 / (1 - eps/(4 s^2))`` stays there (for ``eps = 0.3``, ``s^2 = 1.5``: 1.5789).
+        Gradients must reach ``x`` and the parameters used by ``score_fn``.
+    Properties the grader checks: values against the formula for injected noise (float and
+    per-sample eps), gradients, and the stationary variance of the discretised chain within 5
+    standard errors on many chains.
+    Allowed: any torch operation that does not draw random numbers. Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``, ``torch.normal``, ...): the
+    noise is given. Inputs are never modified in place: do not modify ``x``, ``eps`` or ``noise``.
+    """
+    ### BEGIN SOLUTION
+    if isinstance(eps, torch.Tensor):
+        eps = eps.to(dtype=x.dtype, device=x.device).reshape((-1,) + (1,) * (x.dim() - 1))
+        root = torch.sqrt(eps)
+    else:
+        root = eps**0.5
+    return x + 0.5 * eps * score_fn(x) + root * noise
+    ### END SOLUTION
+
+
+# %% [markdown]
 # ### Noising processes of diffusion models (score SDE)
 # A diffusion model corrupts data x0 by a stochastic differential equation whose marginal at time
 # t in [0, 1] is Gaussian, `x_t ~ N(mean(t, x0), std(t)^2 I)`. The variance-preserving SDE

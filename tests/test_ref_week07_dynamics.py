@@ -126,3 +126,64 @@ def test_solution_marginals_match_reference(
     for got, want in zip(actual, expected, strict=True):
         assert got.dtype == dtype and got.shape == want.shape
         assert_matches(got, want, dtype)
+
+
+# ---------------------------------------------------------------------------- Langevin: oracles
+def gaussian_score(mu: float, variance: float):
+    return lambda x: -(x - mu) / variance
+
+
+def test_langevin_chain_reaches_the_discretised_stationary_variance() -> None:
+    """Curriculum 7.7 [verified]: s^2 = 1.5, eps = 0.3 gives s^2/(1 - eps/(4 s^2)) = 1.5789."""
+    mu, variance, eps = 0.7, 1.5, 0.3
+    target = variance / (1 - eps / (4 * variance))
+    assert abs(target - 1.5789) < 1e-4
+    gen = torch.Generator().manual_seed(5)
+    x = mu + math.sqrt(variance) * torch.randn(100_000, generator=gen, dtype=torch.float64)
+    for _ in range(25):  # the distance to stationarity shrinks by (1 - eps/(2 s^2))^2 = 0.81 a step
+        x = ref.langevin_step(
+            x[:, None],
+            gaussian_score(mu, variance),
+            eps,
+            torch.randn(x.shape[0], 1, generator=gen, dtype=torch.float64),
+        )[:, 0]
+    squares = (x - mu).square()
+    standard_error = float(squares.std()) / math.sqrt(x.numel())
+    assert abs(float(x.mean()) - mu) <= 5 * math.sqrt(target / x.numel())
+    assert abs(float(squares.mean()) - target) <= 5 * standard_error
+    assert abs(float(squares.mean()) - variance) > 10 * standard_error  # the bias is resolved
+
+
+def test_langevin_step_written_out_per_sample() -> None:
+    x, noise = randn(4, 2, 3, seed=6), randn(4, 2, 3, seed=7)
+    eps = torch.tensor([0.01, 0.1, 0.3, 1.0], dtype=torch.float64)
+    score = gaussian_score(0.2, 0.8)
+    out = ref.langevin_step(x, score, eps, noise)
+    for b in range(4):
+        expected = x[b] + eps[b] / 2 * score(x[b]) + math.sqrt(float(eps[b])) * noise[b]
+        torch.testing.assert_close(out[b], expected, rtol=1e-15, atol=1e-15)
+    float_eps = ref.langevin_step(x, score, 0.1, noise)
+    torch.testing.assert_close(
+        float_eps,
+        ref.langevin_step(x, score, torch.full((4,), 0.1, dtype=torch.float64), noise),
+        rtol=0,
+        atol=0,
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("eps_kind", ["float", "tensor"])
+def test_solution_langevin_matches_reference(dtype: torch.dtype, eps_kind: str) -> None:
+    x, noise = randn(5, 5, seed=8, dtype=dtype), randn(5, 5, seed=9, dtype=dtype)
+    eps = 0.2 if eps_kind == "float" else 0.05 + randn(5, seed=10, dtype=dtype).abs()
+    weight = randn(5, 5, seed=11, dtype=dtype)
+    score = lambda y: torch.tanh(y @ weight)  # noqa: E731
+    copies = (x.clone(), noise.clone())
+    actual = sol.langevin_step(x, score, eps, noise)
+    assert torch.equal(x, copies[0]) and torch.equal(noise, copies[1])
+    eps64 = eps if eps_kind == "float" else eps.double()
+    expected = ref.langevin_step(
+        x.double(), lambda y: torch.tanh(y @ weight.double()), eps64, noise.double()
+    )
+    assert actual.dtype == dtype
+    assert_matches(actual, expected, dtype)

@@ -1,5 +1,7 @@
-"""dynamics checks of week07_generative2: the noising SDEs of diffusion models (``sde``)."""
+"""dynamics checks of week07_generative2: Langevin sampling (``langevin``) and the noising SDEs of
+diffusion models (``sde``)."""
 
+from autograder.exercises.week07_generative2.langevin import EXERCISES as LANGEVIN
 from autograder.exercises.week07_generative2.sde import EXERCISES as SDE
 
-EXERCISES: list = [*SDE]
+EXERCISES: list = [*LANGEVIN, *SDE]
