@@ -1,5 +1,7 @@
 """Turns a float eps into a (B,) tensor first, then follows one code path."""
 
+import torch
+
 EXPECT = {"exercise": "week07_generative2.langevin_step"}
 
 
