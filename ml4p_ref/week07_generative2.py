@@ -110,3 +110,22 @@ def langevin_step(
     step = torch.as_tensor(eps, dtype=x.dtype, device=x.device).expand(x.shape[0])
     h = (step / 2).view(x.shape[0], *([1] * (x.dim() - 1)))
     return torch.addcmul(torch.addcmul(x, h, score_fn(x)), torch.sqrt(2 * h), noise)
+
+
+def leapfrog_step(
+    q: torch.Tensor,
+    p: torch.Tensor,
+    grad_V: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    inv_mass: float | torch.Tensor = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.leapfrog_step: three shears, kick(dt/2) drift(dt) kick(dt/2),
+    each an additive coupling of one half of (q, p) on the other."""
+    weight = torch.as_tensor(inv_mass, dtype=q.dtype, device=q.device)
+
+    def kick(q_now: torch.Tensor, p_now: torch.Tensor) -> torch.Tensor:
+        return torch.add(p_now, grad_V(q_now), alpha=-dt / 2)
+
+    p_half = kick(q, p)
+    q_new = torch.addcmul(q, weight * dt, p_half)
+    return q_new, kick(q_new, p_half)

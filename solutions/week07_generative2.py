@@ -232,6 +232,63 @@ def dsm_loss(
 
 
 # %% [markdown]
+# ### Hamiltonian dynamics: the leapfrog integrator
+# Hamiltonian Monte Carlo proposes moves by integrating Hamilton's equations for
+# `H(q, p) = V(q) + p M^{-1} p / 2`. The Stormer-Verlet (leapfrog) scheme, a half kick of the
+# momentum, a drift of the position and another half kick, is a composition of shears (each one an
+# additive coupling layer): it is exactly volume preserving and symplectic, time reversible, and
+# keeps the energy error bounded over arbitrarily many steps instead of letting it drift.
+
+
+# %%
+def leapfrog_step(
+    q: torch.Tensor,
+    p: torch.Tensor,
+    grad_V: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    inv_mass: float | torch.Tensor = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One kick-drift-kick leapfrog (Stormer-Verlet) step of Hamiltonian dynamics.
+
+    Exercise ``week07_generative2.leapfrog_step``.
+
+    Math (H = V(q) + p M^{-1} p / 2, M^{-1} = ``inv_mass``):
+        p_half = p - (dt / 2) * grad_V(q)          (half kick)
+        q'     = q + dt * inv_mass * p_half         (drift)
+        p'     = p_half - (dt / 2) * grad_V(q')     (half kick, at the NEW position)
+    Args:
+        q: positions, shape ``(B, n)``, float32 or float64.
+        p: momenta, same shape, dtype and device as ``q``.
+        grad_V: callable returning the gradient of the potential, ``(B, n) -> (B, n)``; call it
+            on whole batches only.
+        dt: time step, a Python float.
+        inv_mass: inverse mass, a Python float or a tensor of shape ``(n,)`` (a diagonal mass
+            matrix, broadcast over the batch).
+    Returns:
+        ``(q', p')``, both shaped like ``q``, with its dtype and device.
+    Numerics:
+        The step is time reversible: ``leapfrog_step(q', -p')`` gives back ``(q, -p)`` to
+        round-off. It is symplectic: its Jacobian ``M = d(q', p')/d(q, p)`` satisfies
+        ``M^T J M = J`` (``J = [[0, I], [-I, 0]]``) and ``ln|det M| = 0``, for any potential. For
+        the harmonic oscillator ``V = w^2 q^2 / 2`` one step is the matrix
+        ``[[1 - w^2 dt^2/2, dt], [-w^2 dt (1 - w^2 dt^2/4), 1 - w^2 dt^2/2]]`` and the modified
+        energy ``p^2/2 + w^2 q^2/2 (1 - w^2 dt^2/4)`` is conserved exactly, over any number of
+        steps. Gradients must reach ``q`` and ``p``.
+    Properties the grader checks: values and gradients against the formula, reversibility, the
+    harmonic one-step matrix, symplecticity of the autograd Jacobian for ``V = q^4/4 - cos q``,
+    conservation of the modified energy over 300 steps.
+    Allowed: any torch operation. Forbidden: drawing random numbers. Inputs are never modified
+    in place: do not modify ``q`` or ``p``.
+    """
+    ### BEGIN SOLUTION
+    p_half = p - 0.5 * dt * grad_V(q)
+    q_new = q + dt * inv_mass * p_half
+    p_new = p_half - 0.5 * dt * grad_V(q_new)
+    return q_new, p_new
+    ### END SOLUTION
+
+
+# %% [markdown]
 # ### Langevin dynamics
 # The overdamped Langevin equation `dx = grad ln p(x) dt + sqrt(2) dW` has the density p as its
 # stationary distribution, and it needs only the score `grad ln p`, which is what a diffusion model

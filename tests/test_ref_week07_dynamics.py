@@ -1,9 +1,12 @@
-"""Trust tests for the week 7 reference, dynamics part (noising SDEs of diffusion models).
+"""Trust tests for the week 7 reference, dynamics part (leapfrog, Langevin, noising SDEs).
 
 The marginals of ``ml4p_ref.week07_generative2`` are checked against oracles written here: the moment
 equations of the SDEs differentiated by autograd (VP: d ln m/dt = -beta(t)/2 and
 d std^2/dt = beta(t) (1 - std^2); VE: d std^2/dt = d sigma(t)^2/dt with sigma geometric), the
-endpoints, and the identity mean_coeff^2 + std^2 = 1 of curriculum.md 4.3 / 7.8. The last tests
+endpoints, and the identity mean_coeff^2 + std^2 = 1 of curriculum.md 4.3 / 7.8; the Langevin step
+against its stationary variance s^2/(1 - eps/(4 s^2)) on a long run of many chains and written out
+per sample; the leapfrog step against the harmonic one-step matrix, the exactly conserved modified
+energy, an autograd Jacobian (M^T J M = J) and its second-order global error. The last tests
 compare the instructor solution with the reference on seeded inputs.
 """
 
@@ -187,3 +190,91 @@ def test_solution_langevin_matches_reference(dtype: torch.dtype, eps_kind: str) 
     )
     assert actual.dtype == dtype
     assert_matches(actual, expected, dtype)
+
+
+# ---------------------------------------------------------------------------- leapfrog: oracles
+OMEGA, DT = 1.3, 0.1
+
+
+def anharmonic_force(q: torch.Tensor) -> torch.Tensor:
+    """grad V for V = q^4/4 - cos q (curriculum 7.5)."""
+    return q**3 + torch.sin(q)
+
+
+def harmonic_force(q: torch.Tensor) -> torch.Tensor:
+    return OMEGA**2 * q
+
+
+def test_leapfrog_harmonic_one_step_matrix() -> None:
+    """Curriculum 7.5 / 4.4 [verified]: the one-step matrix, det 1."""
+    q = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
+    p = torch.tensor([[0.0], [1.0]], dtype=torch.float64)
+    q_new, p_new = ref.leapfrog_step(q, p, harmonic_force, DT)
+    matrix = torch.stack([q_new[:, 0], p_new[:, 0]])
+    w2 = OMEGA**2
+    expected = torch.tensor(
+        [[1 - w2 * DT**2 / 2, DT], [-w2 * DT * (1 - w2 * DT**2 / 4), 1 - w2 * DT**2 / 2]],
+        dtype=torch.float64,
+    )
+    torch.testing.assert_close(matrix, expected, rtol=1e-15, atol=1e-16)
+    assert abs(float(torch.linalg.det(matrix)) - 1) < 1e-15
+
+
+def test_leapfrog_conserves_the_modified_harmonic_energy() -> None:
+    """Curriculum 4.4 [verified: 3.3e-14 over 1e5 steps]; here 2000 steps of 8 oscillators."""
+    q, p = randn(8, 1, seed=20), randn(8, 1, seed=21)
+
+    def modified_energy(q: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        return p[:, 0] ** 2 / 2 + OMEGA**2 * q[:, 0] ** 2 / 2 * (1 - OMEGA**2 * DT**2 / 4)
+
+    start, worst = modified_energy(q, p), 0.0
+    for _ in range(2_000):
+        q, p = ref.leapfrog_step(q, p, harmonic_force, DT)
+        worst = max(worst, float(((modified_energy(q, p) - start) / start).abs().max()))
+    assert worst < 1e-12
+
+
+def test_leapfrog_is_reversible_and_symplectic() -> None:
+    q, p = randn(1, 3, seed=22), randn(1, 3, seed=23)
+    inv_mass = torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64)
+    q_new, p_new = ref.leapfrog_step(q, p, anharmonic_force, 0.3, inv_mass)
+    q_back, p_back = ref.leapfrog_step(q_new, -p_new, anharmonic_force, 0.3, inv_mass)
+    torch.testing.assert_close(q_back, q, rtol=0, atol=1e-15)
+    torch.testing.assert_close(p_back, -p, rtol=0, atol=1e-15)
+
+    def flat_step(state: torch.Tensor) -> torch.Tensor:
+        out = ref.leapfrog_step(state[None, :3], state[None, 3:], anharmonic_force, 0.3)
+        return torch.cat([out[0][0], out[1][0]])
+
+    jacobian = torch.autograd.functional.jacobian(flat_step, torch.cat([q[0], p[0]]))
+    eye, zero = torch.eye(3, dtype=torch.float64), torch.zeros(3, 3, dtype=torch.float64)
+    form = torch.cat([torch.cat([zero, eye], 1), torch.cat([-eye, zero], 1)], 0)
+    torch.testing.assert_close(jacobian.T @ form @ jacobian, form, rtol=0, atol=1e-14)
+    assert abs(float(torch.linalg.slogdet(jacobian).logabsdet)) < 1e-14
+
+
+def test_leapfrog_global_error_is_second_order() -> None:
+    """Harmonic oscillator from (1, 0) to T = 1: the error against cos/sin shrinks 4x as dt halves."""
+    errors = []
+    for steps in (50, 100):
+        q = torch.ones(1, 1, dtype=torch.float64)
+        p = torch.zeros(1, 1, dtype=torch.float64)
+        for _ in range(steps):
+            q, p = ref.leapfrog_step(q, p, harmonic_force, 1.0 / steps)
+        errors.append(abs(float(q[0, 0]) - math.cos(OMEGA)))
+    assert 3.8 < errors[0] / errors[1] < 4.2
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("inv_mass", ["float", "tensor"])
+def test_solution_leapfrog_matches_reference(dtype: torch.dtype, inv_mass: str) -> None:
+    q, p = randn(4, 3, seed=24, dtype=dtype), randn(4, 3, seed=25, dtype=dtype)
+    mass = 0.8 if inv_mass == "float" else 0.3 + randn(3, seed=26, dtype=dtype).abs()
+    copies = (q.clone(), p.clone())
+    actual = sol.leapfrog_step(q, p, anharmonic_force, 0.2, mass)
+    assert torch.equal(q, copies[0]) and torch.equal(p, copies[1])
+    mass64 = mass if inv_mass == "float" else mass.double()
+    expected = ref.leapfrog_step(q.double(), p.double(), anharmonic_force, 0.2, mass64)
+    for got, want in zip(actual, expected, strict=True):
+        assert got.dtype == dtype
+        assert_matches(got, want, dtype)
