@@ -276,7 +276,7 @@ def leapfrog_step(
         steps. Gradients must reach ``q`` and ``p``.
     Properties the grader checks: values and gradients against the formula, reversibility, the
     harmonic one-step matrix, symplecticity of the autograd Jacobian for ``V = q^4/4 - cos q``,
-    conservation of the modified energy over 300 steps.
+    conservation of the modified energy over 40 steps.
     Allowed: any torch operation. Forbidden: drawing random numbers. Inputs are never modified
     in place: do not modify ``q`` or ``p``.
     """

@@ -9,7 +9,7 @@ The probe builds ``grad_V`` from the case: the anharmonic ``V = q^4/4 - cos q`` 
 with a float and a per-coordinate ``inv_mass``. Properties, each on the student's own outputs:
 reversibility (the probe steps back from ``(q', -p')``), the harmonic one-step matrix (steps from
 the basis states), symplecticity ``M^T J M = J`` and ``ln|det M| = 0`` of the autograd Jacobian for
-the anharmonic potential, and the modified energy of the harmonic oscillator conserved over 300
+the anharmonic potential, and the modified energy of the harmonic oscillator conserved over 40
 steps.
 """
 
@@ -30,7 +30,7 @@ Q_NEW, P_NEW, RETURNED = "q_new", "p_new", "returned"
 Q_BACK, P_BACK, JACOBIAN = "q after stepping back", "p after stepping back", "jacobian"
 Q_PATH, P_PATH = "q along the trajectory", "p along the trajectory"
 LEAPFROG_GROUPS = {"values": 3.0, "gradients": 1.0, "properties": 3.0}
-ENERGY_STEPS = 300
+ENERGY_STEPS = 40
 
 
 def force_of(inputs: Mapping[str, Any]) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -2,7 +2,7 @@
 
 EXPECT = {
     "exercise": "week07_generative2.leapfrog_step",
-    "check": "harmonic oscillator, 300 steps, float64, modified energy conserved",
+    "check": "harmonic oscillator, 40 steps, float64, modified energy conserved",
     "message": r"leapfrog conserves p\^2/2 \+ w\^2 q\^2/2 \(1 - w\^2 dt\^2/4\) exactly",
     "replace": {
         "    p_half = p - 0.5 * dt * grad_V(q)\n"
