@@ -401,3 +401,185 @@ def hutchinson_divergence(
 # ## Dynamics: Hamiltonian Monte Carlo, Langevin and diffusion
 # Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator, Langevin
 # dynamics driven by the score, and the noising processes of diffusion models.
+
+
+# %% [markdown]
+# ### Hamiltonian dynamics: the leapfrog integrator
+# Hamiltonian Monte Carlo proposes moves by integrating Hamilton's equations for
+# `H(q, p) = V(q) + p M^{-1} p / 2`. The Stormer-Verlet (leapfrog) scheme, a half kick of the
+# momentum, a drift of the position and another half kick, is a composition of shears (each one an
+# additive coupling layer): it is exactly volume preserving and symplectic, time reversible, and
+# keeps the energy error bounded over arbitrarily many steps instead of letting it drift.
+
+
+# %%
+def leapfrog_step(
+    q: torch.Tensor,
+    p: torch.Tensor,
+    grad_V: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    inv_mass: float | torch.Tensor = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One kick-drift-kick leapfrog (Stormer-Verlet) step of Hamiltonian dynamics.
+
+    Exercise ``week07_generative2.leapfrog_step``.
+
+    Math (H = V(q) + p M^{-1} p / 2, M^{-1} = ``inv_mass``):
+        p_half = p - (dt / 2) * grad_V(q)          (half kick)
+        q'     = q + dt * inv_mass * p_half         (drift)
+        p'     = p_half - (dt / 2) * grad_V(q')     (half kick, at the NEW position)
+    Args:
+        q: positions, shape ``(B, n)``, float32 or float64.
+        p: momenta, same shape, dtype and device as ``q``.
+        grad_V: callable returning the gradient of the potential, ``(B, n) -> (B, n)``; call it
+            on whole batches only.
+        dt: time step, a Python float.
+        inv_mass: inverse mass, a Python float or a tensor of shape ``(n,)`` (a diagonal mass
+            matrix, broadcast over the batch).
+    Returns:
+        ``(q', p')``, both shaped like ``q``, with its dtype and device.
+    Numerics:
+        The step is time reversible: ``leapfrog_step(q', -p')`` gives back ``(q, -p)`` to
+        round-off. It is symplectic: its Jacobian ``M = d(q', p')/d(q, p)`` satisfies
+        ``M^T J M = J`` (``J = [[0, I], [-I, 0]]``) and ``ln|det M| = 0``, for any potential. For
+        the harmonic oscillator ``V = w^2 q^2 / 2`` one step is the matrix
+        ``[[1 - w^2 dt^2/2, dt], [-w^2 dt (1 - w^2 dt^2/4), 1 - w^2 dt^2/2]]`` and the modified
+        energy ``p^2/2 + w^2 q^2/2 (1 - w^2 dt^2/4)`` is conserved exactly, over any number of
+        steps. Gradients must reach ``q`` and ``p``.
+    Properties the grader checks: values and gradients against the formula, reversibility, the
+    harmonic one-step matrix, symplecticity of the autograd Jacobian for ``V = q^4/4 - cos q``,
+    conservation of the modified energy over 40 steps.
+    Allowed: any torch operation. Forbidden: drawing random numbers. Inputs are never modified
+    in place: do not modify ``q`` or ``p``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.leapfrog_step: One kick-drift-kick leapfrog (Stormer-Verlet) step of Hamiltonian dynamics."
+    )
+
+
+# %% [markdown]
+# ### Langevin dynamics
+# The overdamped Langevin equation `dx = grad ln p(x) dt + sqrt(2) dW` has the density p as its
+# stationary distribution, and it needs only the score `grad ln p`, which is what a diffusion model
+# learns. Its Euler-Maruyama discretisation with time step eps/2 is the unadjusted Langevin
+# algorithm, `x' = x + (eps/2) grad ln p(x) + sqrt(eps) xi`. The discretisation biases the chain:
+# on a Gaussian target N(mu, s^2) it is stationary at variance s^2 / (1 - eps/(4 s^2)), not s^2.
+
+
+# %%
+def langevin_step(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor], torch.Tensor],
+    eps: float | torch.Tensor,
+    noise: torch.Tensor,
+) -> torch.Tensor:
+    r"""One step of the unadjusted Langevin algorithm with injected Gaussian noise.
+
+    Exercise ``week07_generative2.langevin_step``.
+
+    Math (score_sde's Langevin corrector; the drift step is eps/2):
+        x' = x + (eps / 2) * score_fn(x) + sqrt(eps) * noise
+    Args:
+        x: current states, shape ``(B, ...)``, float32 or float64.
+        score_fn: callable returning the score ``grad ln p`` at its argument, shaped like it; call
+            it once, on the whole batch ``x``.
+        eps: step size, a Python float (the same for all samples) or a tensor of shape ``(B,)``
+            (one per sample, broadcast over the non-batch dims, e.g. ``eps[:, None]``).
+        noise: standard normal noise, same shape, dtype and device as ``x``.
+    Returns:
+        ``x'`` shaped like ``x``, with its dtype and device.
+    Numerics:
+        On a Gaussian target N(mu, s^2) the chain started at its stationary variance
+        ``s^2 / (1 - eps/(4 s^2))`` stays there (for ``eps = 0.3``, ``s^2 = 1.5``: 1.5789).
+        Gradients must reach ``x`` and the parameters used by ``score_fn``.
+    Properties the grader checks: values against the formula for injected noise (float and
+    per-sample eps), gradients, and the stationary variance of the discretised chain within 5
+    standard errors on many chains.
+    Allowed: any torch operation that does not draw random numbers. Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.randn_like``, ``torch.rand``, ``torch.normal``, ...): the
+    noise is given. Inputs are never modified in place: do not modify ``x``, ``eps`` or ``noise``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.langevin_step: One step of the unadjusted Langevin algorithm with injected Gaussian noise."
+    )
+
+
+# %% [markdown]
+# ### Noising processes of diffusion models (score SDE)
+# A diffusion model corrupts data x0 by a stochastic differential equation whose marginal at time
+# t in [0, 1] is Gaussian, `x_t ~ N(mean(t, x0), std(t)^2 I)`. The variance-preserving SDE
+# (DDPM) shrinks the data while it adds noise, so that mean_coeff^2 + std^2 = 1 at all times; the
+# variance-exploding SDE (NCSN) keeps the data and adds noise of geometrically growing width.
+# These marginals are what the denoising loss is trained on, at a random time per sample.
+
+
+# %%
+def vp_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, beta_min: float = 0.1, beta_max: float = 20.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Mean and standard deviation of the variance-preserving SDE's marginal at time t.
+
+    Exercise ``week07_generative2.vp_sde_marginal``.
+
+    Math (score_sde ``VPSDE.marginal_prob``; the noise rate is linear,
+    beta(s) = beta_min + s (beta_max - beta_min), and the exponent is its integral over [0, t]):
+        log_mean_coeff = -t^2 (beta_max - beta_min) / 4 - t beta_min / 2
+        mean = exp(log_mean_coeff) * x0          (per sample, broadcast over the non-batch dims)
+        std  = sqrt(1 - exp(2 log_mean_coeff))
+    Args:
+        x0: clean data, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
+            float64.
+        t: times in ``[0, 1]``, shape ``(B,)``, one per sample, same dtype and device as ``x0``.
+        beta_min, beta_max: Python floats, the noise rate at t = 0 and t = 1.
+    Returns:
+        ``(mean, std)``: ``mean`` shaped like ``x0``, ``std`` of shape ``(B,)``, both with the dtype
+        and device of ``x0``.
+    Numerics:
+        ``mean_coeff^2 + std^2 = 1`` for every sample; at ``t = 0`` the mean is ``x0`` and the std
+        0. For small t (say 1e-4, in float32) ``1 - exp(2 log_mean_coeff)`` cancels: compute it as
+        ``-expm1(2 log_mean_coeff)``. Gradients must reach ``x0`` and ``t`` (for t > 0).
+    Properties the grader checks: values against the formula, gradients w.r.t. ``x0`` and ``t``,
+    ``mean_coeff^2 + std^2 = 1``, ``t = 0`` gives ``(x0, 0)``.
+    Allowed: elementwise torch ops (``exp``, ``expm1``, ``sqrt``). Forbidden: drawing random
+    numbers. Inputs are never modified in place: do not modify ``x0`` or ``t``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.vp_sde_marginal: Mean and standard deviation of the variance-preserving SDE's marginal at time t."
+    )
+
+
+# %% [markdown]
+# The variance-exploding SDE leaves the data in place and adds noise whose width grows
+# geometrically from sigma_min to sigma_max: `x_t ~ N(x0, std(t)^2 I)`.
+
+
+# %%
+def ve_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, sigma_min: float = 0.01, sigma_max: float = 50.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Mean and standard deviation of the variance-exploding SDE's marginal at time t.
+
+    Exercise ``week07_generative2.ve_sde_marginal``.
+
+    Math (score_sde ``VESDE.marginal_prob``):
+        mean = x0
+        std  = sigma_min * (sigma_max / sigma_min)^t
+    Args:
+        x0: clean data, shape ``(B, ...)``, float32 or float64.
+        t: times in ``[0, 1]``, shape ``(B,)``, same dtype and device as ``x0``.
+        sigma_min, sigma_max: Python floats, the noise width at t = 0 and t = 1.
+    Returns:
+        ``(mean, std)``: ``mean`` equal to ``x0`` (``x0`` itself or a copy), ``std`` of
+        shape ``(B,)``, both with the dtype and device of ``x0``.
+    Numerics:
+        ``std`` grows geometrically from ``sigma_min`` at t = 0 to ``sigma_max`` at t = 1:
+        ``ln std`` is linear in t. Gradients must reach ``x0`` and ``t``.
+    Properties the grader checks: values against the formula, gradients w.r.t. ``x0`` and ``t``,
+    ``t = 0`` gives ``(x0, sigma_min)``, ``ln std`` linear in t
+    (``std(1) = sigma_max``).
+    Allowed: elementwise torch ops. Forbidden: drawing random numbers. Inputs are never modified
+    in place: do not modify ``x0`` or ``t``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.ve_sde_marginal: Mean and standard deviation of the variance-exploding SDE's marginal at time t."
+    )

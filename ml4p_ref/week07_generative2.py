@@ -7,6 +7,7 @@ index and assembles its output with ``index_copy``; the denoising loss is built 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -127,3 +128,55 @@ def hutchinson_divergence(
 
 
 # ----------------------------------------------------------------------------------------- dynamics
+
+
+def vp_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, beta_min: float = 0.1, beta_max: float = 20.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.vp_sde_marginal: the integral of the linear beta(s)."""
+    integral = t * beta_min + 0.5 * t.square() * (beta_max - beta_min)  # int_0^t beta(s) ds
+    coeff = torch.exp(-0.5 * integral)
+    view = coeff.view(x0.shape[0], *([1] * (x0.dim() - 1)))
+    return torch.mul(view, x0), torch.sqrt(-torch.expm1(-integral))
+
+
+def ve_sde_marginal(
+    x0: torch.Tensor, t: torch.Tensor, sigma_min: float = 0.01, sigma_max: float = 50.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.ve_sde_marginal: ln std interpolates ln sigma linearly."""
+    log_std = torch.lerp(
+        torch.full_like(t, math.log(sigma_min)), torch.full_like(t, math.log(sigma_max)), t
+    )
+    return x0 * 1.0, torch.exp(log_std)
+
+
+def langevin_step(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor], torch.Tensor],
+    eps: float | torch.Tensor,
+    noise: torch.Tensor,
+) -> torch.Tensor:
+    """Reference for week07_generative2.langevin_step: Euler-Maruyama of dx = score dt + sqrt(2) dW
+    with time step h = eps/2 (drift h * score, noise sqrt(2 h) * noise)."""
+    step = torch.as_tensor(eps, dtype=x.dtype, device=x.device).expand(x.shape[0])
+    h = (step / 2).view(x.shape[0], *([1] * (x.dim() - 1)))
+    return torch.addcmul(torch.addcmul(x, h, score_fn(x)), torch.sqrt(2 * h), noise)
+
+
+def leapfrog_step(
+    q: torch.Tensor,
+    p: torch.Tensor,
+    grad_V: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    inv_mass: float | torch.Tensor = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.leapfrog_step: three shears, kick(dt/2) drift(dt) kick(dt/2),
+    each an additive coupling of one half of (q, p) on the other."""
+    weight = torch.as_tensor(inv_mass, dtype=q.dtype, device=q.device)
+
+    def kick(q_now: torch.Tensor, p_now: torch.Tensor) -> torch.Tensor:
+        return torch.add(p_now, grad_V(q_now), alpha=-dt / 2)
+
+    p_half = kick(q, p)
+    q_new = torch.addcmul(q, weight * dt, p_half)
+    return q_new, kick(q_new, p_half)

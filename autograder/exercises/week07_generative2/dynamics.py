@@ -1,3 +1,8 @@
-"""dynamics checks of week07_generative2 (none yet)."""
+"""dynamics checks of week07_generative2: the leapfrog step of Hamiltonian dynamics (``leapfrog``),
+Langevin sampling (``langevin``) and the noising SDEs of diffusion models (``sde``)."""
 
-EXERCISES: list = []
+from autograder.exercises.week07_generative2.langevin import EXERCISES as LANGEVIN
+from autograder.exercises.week07_generative2.leapfrog import EXERCISES as LEAPFROG
+from autograder.exercises.week07_generative2.sde import EXERCISES as SDE
+
+EXERCISES: list = [*LEAPFROG, *LANGEVIN, *SDE]
