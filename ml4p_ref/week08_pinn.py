@@ -29,3 +29,20 @@ def burgers_residual(
     hess_u = vmap(jacrev(jacrev(u_at)))(points)
     u_x, u_t, u_xx = grad_u[:, 0], grad_u[:, 1], hess_u[:, 0, 0]
     return u_t + u * u_x - (nu / math.pi) * u_xx
+
+
+def pinn_loss(
+    u_fn: Callable[[torch.Tensor], torch.Tensor],
+    xt_f: torch.Tensor,
+    xt_b: torch.Tensor,
+    u_b: torch.Tensor,
+    nu: float = 0.01,
+    w_b: float = 5.0,
+) -> torch.Tensor:
+    """Reference for week08_pinn.pinn_loss: ``F.mse_loss`` of the data and of the reference
+    residual against zero (each a mean over its own points)."""
+    residual = burgers_residual(u_fn, xt_f, nu=nu)
+    u_at_boundary = u_fn(xt_b).reshape(-1)
+    data_term = torch.nn.functional.mse_loss(u_at_boundary, u_b, reduction="mean")
+    physics_term = torch.nn.functional.mse_loss(residual, torch.zeros_like(residual))
+    return w_b * data_term + physics_term

@@ -98,3 +98,62 @@ def burgers_residual(
     u_xx = grad_wrt_points(u_x)[:, 0]
     return u_t + u * u_x - (nu / torch.pi) * u_xx
     ### END SOLUTION
+
+
+# %% [markdown]
+# ## PINN loss
+# The physics-informed loss of the Burgers PINN adds two mean squared errors: the misfit of the
+# network to the initial and boundary data, weighted by `w_b`, and the PDE residual at the
+# collocation points. Both are *means* over their own points, so that the balance between data
+# and physics does not change with the number of points sampled for each.
+
+
+# %%
+def pinn_loss(
+    u_fn: Callable[[torch.Tensor], torch.Tensor],
+    xt_f: torch.Tensor,
+    xt_b: torch.Tensor,
+    u_b: torch.Tensor,
+    nu: float = 0.01,
+    w_b: float = 5.0,
+) -> torch.Tensor:
+    r"""The physics-informed loss of the Burgers PINN: boundary misfit plus PDE residual.
+
+    Exercise ``week08_pinn.pinn_loss``.
+
+    Math:
+        L = w_b * mean_j (u(xt_b[j]) - u_b[j])^2  +  mean_i r(xt_f[i])^2,
+        with r the Burgers residual ``burgers_residual(u_fn, xt_f, nu)``. Each mean is over its
+        own points (N_b boundary points, N_f collocation points), never a sum and never one
+        mean over all N_b + N_f points.
+    Args:
+        u_fn: the field, as in ``burgers_residual``: maps points ``(M, 2)`` to ``(M,)`` or
+            ``(M, 1)`` (handle both).
+        xt_f: collocation points, shape ``(N_f, 2)``, ``N_f >= 1``; columns x, t.
+        xt_b: initial and boundary points, shape ``(N_b, 2)``, ``N_b >= 1``.
+        u_b: the data at ``xt_b``, shape ``(N_b,)``.
+        nu: viscosity parameter of the residual (the equation uses nu / pi).
+        w_b: weight of the boundary term (5 as in the tutorial; 0 leaves the physics alone).
+        All tensors share one dtype (float32 or float64) and device.
+    Returns:
+        A 0-dimensional tensor (shape ``()``), same dtype and device as ``xt_f``, differentiable
+        with respect to every parameter of ``u_fn`` (through both terms).
+    Numerics:
+        For an exact solution of Burgers' equation whose values at ``xt_b`` are ``u_b`` the loss
+        is zero up to rounding: ``L <= 1e-24`` in float64 (graded on ``u = x/(t+1)`` and a
+        Cole-Hopf solution).
+        An output of shape ``(N_b, 1)`` must not broadcast against ``u_b`` into ``(N_b, N_b)``.
+    Properties the grader checks: the value and its gradient w.r.t. the parameters of ``u_fn``
+        against the reference; one boundary point and one collocation point; ``w_b = 0``; the
+        exact-solution bound above.
+    Allowed: your ``burgers_residual``, ``torch.mean``, elementwise torch ops, ``reshape``.
+    Forbidden: as in ``burgers_residual`` (finite differences, ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``).
+    Do not modify inputs in place.
+    """
+    ### BEGIN SOLUTION
+    residual = burgers_residual(u_fn, xt_f, nu=nu)
+    u_at_boundary = u_fn(xt_b).reshape(xt_b.shape[0])
+    boundary_misfit = torch.mean((u_at_boundary - u_b) ** 2)
+    return w_b * boundary_misfit + torch.mean(residual**2)
+    ### END SOLUTION

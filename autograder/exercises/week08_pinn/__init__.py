@@ -1,0 +1,7 @@
+"""Week 8 checks: the Burgers residual (``burgers``), the PINN loss built on it (``loss``) and the
+warm-up residuals of Newton cooling and the heat equation (``warmups``)."""
+
+from autograder.exercises.week08_pinn.burgers import EXERCISES as BURGERS
+from autograder.exercises.week08_pinn.loss import EXERCISES as LOSS
+
+EXERCISES = BURGERS + LOSS
