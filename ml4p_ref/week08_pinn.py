@@ -46,3 +46,39 @@ def pinn_loss(
     data_term = torch.nn.functional.mse_loss(u_at_boundary, u_b, reduction="mean")
     physics_term = torch.nn.functional.mse_loss(residual, torch.zeros_like(residual))
     return w_b * data_term + physics_term
+
+
+def burgers_boundary_data(
+    n_bd: int, dtype: torch.dtype, device: str | torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week08_pinn.burgers_boundary_data: the points written out one by one in
+    Python floats (x_i = -1 + 2 i / (n_bd - 1), t_j = j / n_bd), then made a tensor."""
+    step = 2.0 / (n_bd - 1) if n_bd > 1 else 0.0
+    initial = [(-1.0 + step * i, 0.0) for i in range(n_bd)]
+    left = [(-1.0, j / n_bd) for j in range(1, n_bd + 1)]
+    right = [(1.0, j / n_bd) for j in range(1, n_bd + 1)]
+    points = initial + left + right
+    data = [-math.sin(math.pi * x) for x, _ in initial] + [0.0] * (2 * n_bd)
+    xt_b = torch.tensor(points, dtype=dtype, device=device)
+    return xt_b, torch.tensor(data, dtype=dtype, device=device)
+
+
+def latin_hypercube(
+    n: int,
+    d: int,
+    u: torch.Tensor,
+    perm: torch.Tensor,
+    low: float | torch.Tensor = 0.0,
+    high: float | torch.Tensor = 1.0,
+) -> torch.Tensor:
+    """Reference for week08_pinn.latin_hypercube: stratum edges ``torch.linspace(low, high, n + 1)``
+    per axis, each point placed between the edges of its stratum by ``torch.lerp``."""
+    low_j = torch.as_tensor(low, dtype=u.dtype, device=u.device).expand(d)
+    high_j = torch.as_tensor(high, dtype=u.dtype, device=u.device).expand(d)
+    columns = []
+    for j in range(d):
+        edges = torch.linspace(0.0, 1.0, n + 1, dtype=u.dtype, device=u.device)
+        stratum = perm[j]
+        unit = torch.lerp(edges[stratum], edges[stratum + 1], u[:, j])
+        columns.append(low_j[j] + (high_j[j] - low_j[j]) * unit)
+    return torch.stack(columns, dim=1)

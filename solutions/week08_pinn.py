@@ -157,3 +157,109 @@ def pinn_loss(
     boundary_misfit = torch.mean((u_at_boundary - u_b) ** 2)
     return w_b * boundary_misfit + torch.mean(residual**2)
     ### END SOLUTION
+
+
+# %% [markdown]
+# ## Training points: the boundary data of the Burgers benchmark
+# The Burgers benchmark fixes `u(x, 0) = -sin(pi x)` on `x in [-1, 1]` and `u(-1, t) = u(1, t) = 0`
+# for `t in (0, 1]`. The PINN sees these conditions only through the boundary points and data
+# `(xt_b, u_b)` of its loss.
+
+
+# %%
+def burgers_boundary_data(
+    n_bd: int, dtype: torch.dtype, device: str | torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Initial and boundary points of the Burgers benchmark with their data.
+
+    Exercise ``week08_pinn.burgers_boundary_data``.
+
+    Math (the exact layout, three blocks of ``n_bd`` rows, in this order):
+        1. initial line:   x_i = linspace(-1, 1, n_bd)[i],  t = 0,   u = -sin(pi x_i);
+        2. left boundary:  x = -1,  t_j = j / n_bd for j = 1, ..., n_bd,  u = 0;
+        3. right boundary: x = +1,  t_j = j / n_bd for j = 1, ..., n_bd,  u = 0.
+        The boundary times lie in (0, 1]: t = 0 belongs to the initial line only.
+        (``torch.linspace(-1, 1, 1)`` is ``[-1]``: for ``n_bd = 1`` the initial point is x = -1.)
+    Args:
+        n_bd: points per block, ``n_bd >= 1``.
+        dtype: floating dtype of both outputs (float32 or float64).
+        device: device of both outputs.
+    Returns:
+        ``(xt_b, u_b)``: ``xt_b`` of shape ``(3 n_bd, 2)`` with columns x, t, and ``u_b`` of shape
+        ``(3 n_bd,)``, both of ``dtype`` on ``device``.
+    Numerics:
+        Compute in ``dtype`` from the start (``torch.linspace(..., dtype=dtype, device=device)``):
+        building the points in float32 (the default dtype) and casting them afterwards loses the
+        precision a float64 caller asked for. The grader compares with float64 values at the
+        tolerance of the requested dtype.
+    Properties the grader checks: the layout above (values of both outputs), in float32 and
+        float64, for ``n_bd = 1, 2`` and larger; the initial data equal ``-sin(pi x)`` of your own
+        initial points and the boundary data are zero.
+    Allowed: ``torch.linspace``, ``torch.arange``, ``torch.full``, ``torch.zeros``,
+        ``torch.ones``, ``torch.stack``, ``torch.cat``, ``torch.sin``.
+    """
+    ### BEGIN SOLUTION
+    x_initial = torch.linspace(-1.0, 1.0, n_bd, dtype=dtype, device=device)
+    t_boundary = torch.arange(1, n_bd + 1, dtype=dtype, device=device) / n_bd
+    zeros = torch.zeros(n_bd, dtype=dtype, device=device)
+    ones = torch.ones(n_bd, dtype=dtype, device=device)
+    xt_b = torch.cat(
+        [
+            torch.stack([x_initial, zeros], dim=1),
+            torch.stack([-ones, t_boundary], dim=1),
+            torch.stack([ones, t_boundary], dim=1),
+        ]
+    )
+    u_b = torch.cat([-torch.sin(torch.pi * x_initial), zeros, zeros])
+    return xt_b, u_b
+    ### END SOLUTION
+
+
+# %% [markdown]
+# ## Training points: Latin hypercube sampling
+# The collocation points inside the domain are often drawn by Latin hypercube sampling: each axis
+# is cut into `n` equal strata and every stratum of every axis holds exactly one point, which
+# covers the domain more evenly than independent uniform draws. The randomness (the offsets inside
+# the strata and one permutation of the strata per axis) is passed in.
+
+
+# %%
+def latin_hypercube(
+    n: int,
+    d: int,
+    u: torch.Tensor,
+    perm: torch.Tensor,
+    low: float | torch.Tensor = 0.0,
+    high: float | torch.Tensor = 1.0,
+) -> torch.Tensor:
+    r"""Latin hypercube sample of ``n`` points in the box ``[low, high]^d``, randomness injected.
+
+    Exercise ``week08_pinn.latin_hypercube``.
+
+    Math:
+        s[i, j] = (perm[j, i] + u[i, j]) / n,    x[i, j] = low_j + (high_j - low_j) * s[i, j].
+        Axis j is cut into n strata [k/n, (k+1)/n); point i lies in stratum ``perm[j, i]`` of
+        axis j, at the offset ``u[i, j]`` inside it. Since every row ``perm[j]`` is a permutation
+        of 0, ..., n-1, every stratum of every axis holds exactly one point.
+    Args:
+        n: number of points, ``n >= 1``.
+        d: dimension, ``d >= 1``.
+        u: offsets inside the strata, shape ``(n, d)``, values in [0, 1), float32 or float64.
+        perm: integer tensor of shape ``(d, n)`` (note: d first), each row a permutation of
+            ``0, ..., n-1``; on the device of ``u``.
+        low, high: the box, Python floats (the same for every axis) or tensors of shape ``(d,)``
+            of ``u``'s dtype and device; e.g. ``low = [-1, 0]``, ``high = [1, 1]`` for Burgers.
+    Returns:
+        ``x`` of shape ``(n, d)``, same dtype and device as ``u``.
+    Properties the grader checks: the values above (against the reference); exactly one point in
+        each stratum of each axis of the box; unit box and rescaled boxes, n = 1, d = 1.
+    Allowed: elementwise torch ops, ``Tensor.T`` / ``transpose``, ``to``.
+    Forbidden: drawing random numbers (``torch.rand``, ``torch.randperm``, ...): all the
+        randomness is in ``u`` and ``perm``.
+    Do not modify inputs in place.
+    """
+    ### BEGIN SOLUTION
+    strata = perm.T.to(u.dtype)
+    unit = (strata + u) / n
+    return low + (high - low) * unit
+    ### END SOLUTION

@@ -3,5 +3,6 @@ warm-up residuals of Newton cooling and the heat equation (``warmups``)."""
 
 from autograder.exercises.week08_pinn.burgers import EXERCISES as BURGERS
 from autograder.exercises.week08_pinn.loss import EXERCISES as LOSS
+from autograder.exercises.week08_pinn.sampling import EXERCISES as SAMPLING
 
-EXERCISES = BURGERS + LOSS
+EXERCISES = BURGERS + LOSS + SAMPLING
