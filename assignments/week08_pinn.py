@@ -233,3 +233,99 @@ def latin_hypercube(
     raise NotImplementedError(
         "week08_pinn.latin_hypercube: Latin hypercube sample of ``n`` points in the box ``[low, high]^d``, randomness injected."
     )
+
+
+# %% [markdown]
+# ## Warm-up: Newton cooling
+# A cup of coffee at temperature `T(t)` in a room at `T_env` cools as `dT/dt = -k (T - T_env)`, with
+# the exact solution `T = T_env + (T0 - T_env) exp(-k t)`. A PINN for it penalizes the residual
+# `dT/dt + k (T - T_env)` of a network `T_theta(t)`: one first derivative, but already one that the
+# loss must be able to differentiate again with respect to the network's parameters.
+
+
+# %%
+def cooling_residual(
+    T_fn: Callable[[torch.Tensor], torch.Tensor], t: torch.Tensor, k: float, T_env: float
+) -> torch.Tensor:
+    r"""Residual of Newton's law of cooling for the temperature curve ``T_fn`` at the times ``t``.
+
+    Exercise ``week08_pinn.cooling_residual``.
+
+    Math:
+        r = dT/dt + k * (T - T_env),   with T = T_fn(t).
+    Args:
+        T_fn: the temperature, e.g. an ``nn.Module``; takes a *column* of times, shape
+            ``(M, 1)``, and returns shape ``(M, 1)`` or ``(M,)`` (handle both), row by row. It may
+            ignore t (a constant temperature).
+        t: times, shape ``(N,)`` with ``N >= 1``, float32 or float64, any device, with or without
+            ``requires_grad``.
+        k: cooling rate (a Python float).
+        T_env: temperature of the environment (a Python float).
+    Returns:
+        Tensor ``r`` of shape ``(N,)``, same dtype and device as ``t``, differentiable with
+        respect to the parameters of ``T_fn`` (keep the graph: ``create_graph=True``).
+    Numerics:
+        On the exact solution ``r`` vanishes up to rounding:
+        ``|r| / (|dT/dt| + k |T - T_env|) <= 1e-12`` in float64, ``1e-5`` in float32.
+        A temperature that does not depend on t has dT/dt = 0: return ``k (T - T_env)``, do not
+        raise.
+    Properties the grader checks: values and the gradient w.r.t. the parameters of ``T_fn``
+        against the reference; ``(N,)`` and ``(N, 1)`` outputs; one time; a constant temperature;
+        the exact-solution bound above.
+    Allowed: ``torch.autograd.grad`` (with ``create_graph``, ``allow_unused``), elementwise torch
+        ops, indexing, ``reshape``, ``torch.zeros_like``.
+    Forbidden: finite differences (``torch.gradient``), ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``.
+    Do not modify inputs in place (not even ``t.requires_grad``: differentiate w.r.t. a detached
+    clone).
+    """
+    raise NotImplementedError(
+        "week08_pinn.cooling_residual: Residual of Newton's law of cooling for the temperature curve ``T_fn`` at the times ``t``."
+    )
+
+
+# %% [markdown]
+# ## Warm-up: heat equation
+# The heat equation `u_t = kappa u_xx` is the linear cousin of Burgers' equation (no advection
+# term); `u = exp(-kappa pi^2 t) sin(pi x)` solves it. Its residual needs the same second
+# derivative in x as the Burgers residual.
+
+
+# %%
+def heat_residual(
+    u_fn: Callable[[torch.Tensor], torch.Tensor], xt: torch.Tensor, kappa: float = 0.1
+) -> torch.Tensor:
+    r"""Residual of the heat equation for the field ``u_fn`` at the points ``xt``.
+
+    Exercise ``week08_pinn.heat_residual``.
+
+    Math:
+        r = u_t - kappa * u_xx,   with u = u_fn(xt), x = xt[:, 0], t = xt[:, 1].
+    Args:
+        u_fn: the field, as in ``burgers_residual``: maps points ``(M, 2)`` to ``(M,)`` or
+            ``(M, 1)`` (handle both), row by row; it may ignore x, t or both. Evaluate it only at
+            the rows of ``xt`` (the grader records every point it is called at).
+        xt: points, shape ``(N, 2)`` with ``N >= 1``, float32 or float64, any device, with or
+            without ``requires_grad``.
+        kappa: diffusivity (a Python float).
+    Returns:
+        Tensor ``r`` of shape ``(N,)``, same dtype and device as ``xt``, differentiable with
+        respect to the parameters of ``u_fn`` (``create_graph=True`` in every
+        ``torch.autograd.grad`` call).
+    Numerics:
+        On the exact solution ``u = exp(-kappa pi^2 t) sin(pi x)``:
+        ``|r| / (|u_t| + kappa |u_xx|) <= 1e-12`` in float64, ``1e-5`` in float32.
+        A derivative that does not depend on the inputs is zero and must not raise (a constant u,
+        ``u = 2x + 1``).
+    Properties the grader checks: values and the gradient w.r.t. the parameters of ``u_fn``
+        against the reference; ``(N,)`` and ``(N, 1)`` outputs; one point; ``u = a x + c``
+        (``r = 0``); the exact-solution bound above.
+    Allowed: ``torch.autograd.grad`` (with ``create_graph``, ``allow_unused``), elementwise torch
+        ops, indexing, ``reshape``, ``torch.zeros_like``.
+    Forbidden: as in ``burgers_residual`` (finite differences, ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``).
+    Do not modify inputs in place (not even ``xt.requires_grad``).
+    """
+    raise NotImplementedError(
+        "week08_pinn.heat_residual: Residual of the heat equation for the field ``u_fn`` at the points ``xt``."
+    )

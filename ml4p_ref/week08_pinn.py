@@ -82,3 +82,32 @@ def latin_hypercube(
         unit = torch.lerp(edges[stratum], edges[stratum + 1], u[:, j])
         columns.append(low_j[j] + (high_j[j] - low_j[j]) * unit)
     return torch.stack(columns, dim=1)
+
+
+def cooling_residual(
+    T_fn: Callable[[torch.Tensor], torch.Tensor], t: torch.Tensor, k: float, T_env: float
+) -> torch.Tensor:
+    """Reference for week08_pinn.cooling_residual: per-time ``torch.func`` derivative (vmapped
+    ``jacrev`` of a batch of one), differentiable in the parameters of ``T_fn``."""
+    times = t.detach()
+
+    def temperature_at(time: torch.Tensor) -> torch.Tensor:
+        return T_fn(time.reshape(1, 1)).reshape(())
+
+    temperature = vmap(temperature_at)(times)
+    dT_dt = vmap(jacrev(temperature_at))(times)
+    return dT_dt + k * (temperature - T_env)
+
+
+def heat_residual(
+    u_fn: Callable[[torch.Tensor], torch.Tensor], xt: torch.Tensor, kappa: float = 0.1
+) -> torch.Tensor:
+    """Reference for week08_pinn.heat_residual: per-point ``torch.func`` gradient and Hessian."""
+    points = xt.detach()
+
+    def u_at(point: torch.Tensor) -> torch.Tensor:
+        return u_fn(point.unsqueeze(0)).reshape(())
+
+    u_t = vmap(jacrev(u_at))(points)[:, 1]
+    u_xx = vmap(jacrev(jacrev(u_at)))(points)[:, 0, 0]
+    return u_t - kappa * u_xx
