@@ -314,7 +314,7 @@ def cooling_residual(
     temperature = T_fn(times).reshape(times.shape[0])
     if temperature.requires_grad:
         (dT_dt,) = torch.autograd.grad(
-            temperature.sum(), times, create_graph=True, allow_unused=True
+            temperature.sum(), times, allow_unused=True, create_graph=True
         )
     else:
         dT_dt = None
@@ -368,13 +368,13 @@ def heat_residual(
     ### BEGIN SOLUTION
     points = xt.detach().clone()
     points.requires_grad_(True)
-    u = u_fn(points).reshape(points.shape[0])
+    u = u_fn(points).reshape(xt.shape[0])
 
     def derivative(f: torch.Tensor) -> torch.Tensor:
         """Row-wise gradient of f (N,) w.r.t. the points, zeros where f does not depend on them."""
-        if not f.requires_grad:
+        if not f.requires_grad:  # f does not depend on the points
             return torch.zeros_like(points)
-        (df,) = torch.autograd.grad(f.sum(), points, create_graph=True, allow_unused=True)
+        (df,) = torch.autograd.grad(f.sum(), points, allow_unused=True, create_graph=True)
         return torch.zeros_like(points) if df is None else df
 
     grad_u = derivative(u)

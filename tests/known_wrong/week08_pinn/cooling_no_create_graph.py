@@ -8,7 +8,7 @@ EXPECT = {
     r"torch\.autograd\.grad call freed the graph: pass create_graph=True",
     "lesson": True,
     "replace": {
-        "temperature.sum(), times, create_graph=True, allow_unused=True": (
+        "temperature.sum(), times, allow_unused=True, create_graph=True": (
             "temperature.sum(), times, allow_unused=True"
         )
     },

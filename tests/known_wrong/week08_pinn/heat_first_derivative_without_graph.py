@@ -7,7 +7,7 @@ EXPECT = {
     "message": r"hint: u_xx came out zero: take the first derivative with create_graph=True",
     "lesson": True,
     "replace": {
-        "(df,) = torch.autograd.grad(f.sum(), points, create_graph=True, allow_unused=True)": (
+        "(df,) = torch.autograd.grad(f.sum(), points, allow_unused=True, create_graph=True)": (
             "(df,) = torch.autograd.grad(f.sum(), points, allow_unused=True)"
         )
     },
