@@ -85,3 +85,247 @@ def burgers_residual(
     raise NotImplementedError(
         "week08_pinn.burgers_residual: Compute the viscous Burgers residual of the field ``u_fn`` at the points ``xt``."
     )
+
+
+# %% [markdown]
+# ## PINN loss
+# The physics-informed loss of the Burgers PINN adds two mean squared errors: the misfit of the
+# network to the initial and boundary data, weighted by `w_b`, and the PDE residual at the
+# collocation points. Both are *means* over their own points, so that the balance between data
+# and physics does not change with the number of points sampled for each.
+
+
+# %%
+def pinn_loss(
+    u_fn: Callable[[torch.Tensor], torch.Tensor],
+    xt_f: torch.Tensor,
+    xt_b: torch.Tensor,
+    u_b: torch.Tensor,
+    nu: float = 0.01,
+    w_b: float = 5.0,
+) -> torch.Tensor:
+    r"""The physics-informed loss of the Burgers PINN: boundary misfit plus PDE residual.
+
+    Exercise ``week08_pinn.pinn_loss``.
+
+    Math:
+        L = w_b * mean_j (u(xt_b[j]) - u_b[j])^2  +  mean_i r(xt_f[i])^2,
+        with r the Burgers residual ``burgers_residual(u_fn, xt_f, nu)``. Each mean is over its
+        own points (N_b boundary points, N_f collocation points), never a sum and never one
+        mean over all N_b + N_f points.
+    Args:
+        u_fn: the field, as in ``burgers_residual``: maps points ``(M, 2)`` to ``(M,)`` or
+            ``(M, 1)`` (handle both).
+        xt_f: collocation points, shape ``(N_f, 2)``, ``N_f >= 1``; columns x, t.
+        xt_b: initial and boundary points, shape ``(N_b, 2)``, ``N_b >= 1``.
+        u_b: the data at ``xt_b``, shape ``(N_b,)``.
+        nu: viscosity parameter of the residual (the equation uses nu / pi).
+        w_b: weight of the boundary term (5 as in the tutorial; 0 leaves the physics alone).
+        All tensors share one dtype (float32 or float64) and device.
+    Returns:
+        A 0-dimensional tensor (shape ``()``), same dtype and device as ``xt_f``, differentiable
+        with respect to every parameter of ``u_fn`` (through both terms).
+    Numerics:
+        For an exact solution of Burgers' equation whose values at ``xt_b`` are ``u_b`` the loss
+        is zero up to rounding: ``L <= 1e-24`` in float64 (graded on ``u = x/(t+1)`` and a
+        Cole-Hopf solution).
+        An output of shape ``(N_b, 1)`` must not broadcast against ``u_b`` into ``(N_b, N_b)``.
+    Properties the grader checks: the value and its gradient w.r.t. the parameters of ``u_fn``
+        against the reference; one boundary point and one collocation point; ``w_b = 0``; the
+        exact-solution bound above.
+    Allowed: your ``burgers_residual``, ``torch.mean``, elementwise torch ops, ``reshape``.
+    Forbidden: as in ``burgers_residual`` (finite differences, ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``).
+    Do not modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week08_pinn.pinn_loss: The physics-informed loss of the Burgers PINN: boundary misfit plus PDE residual."
+    )
+
+
+# %% [markdown]
+# ## Training points: the boundary data of the Burgers benchmark
+# The Burgers benchmark fixes `u(x, 0) = -sin(pi x)` on `x in [-1, 1]` and `u(-1, t) = u(1, t) = 0`
+# for `t in (0, 1]`. The PINN sees these conditions only through the boundary points and data
+# `(xt_b, u_b)` of its loss.
+
+
+# %%
+def burgers_boundary_data(
+    n_bd: int, dtype: torch.dtype, device: str | torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Initial and boundary points of the Burgers benchmark with their data.
+
+    Exercise ``week08_pinn.burgers_boundary_data``.
+
+    Math (the exact layout, three blocks of ``n_bd`` rows, in this order):
+        1. initial line:   x_i = linspace(-1, 1, n_bd)[i],  t = 0,   u = -sin(pi x_i);
+        2. left boundary:  x = -1,  t_j = j / n_bd for j = 1, ..., n_bd,  u = 0;
+        3. right boundary: x = +1,  t_j = j / n_bd for j = 1, ..., n_bd,  u = 0.
+        The boundary times lie in (0, 1]: t = 0 belongs to the initial line only.
+        (``torch.linspace(-1, 1, 1)`` is ``[-1]``: for ``n_bd = 1`` the initial point is x = -1.)
+    Args:
+        n_bd: points per block, ``n_bd >= 1``.
+        dtype: floating dtype of both outputs (float32 or float64).
+        device: device of both outputs.
+    Returns:
+        ``(xt_b, u_b)``: ``xt_b`` of shape ``(3 n_bd, 2)`` with columns x, t, and ``u_b`` of shape
+        ``(3 n_bd,)``, both of ``dtype`` on ``device``.
+    Numerics:
+        Compute in ``dtype`` from the start (``torch.linspace(..., dtype=dtype, device=device)``):
+        building the points in float32 (the default dtype) and casting them afterwards loses the
+        precision a float64 caller asked for. The grader compares with float64 values at the
+        tolerance of the requested dtype.
+    Properties the grader checks: the layout above (values of both outputs), in float32 and
+        float64, for ``n_bd = 1, 2`` and larger; the initial data equal ``-sin(pi x)`` of your own
+        initial points and the boundary data are zero.
+    Allowed: ``torch.linspace``, ``torch.arange``, ``torch.full``, ``torch.zeros``,
+        ``torch.ones``, ``torch.stack``, ``torch.cat``, ``torch.sin``.
+    """
+    raise NotImplementedError(
+        "week08_pinn.burgers_boundary_data: Initial and boundary points of the Burgers benchmark with their data."
+    )
+
+
+# %% [markdown]
+# ## Training points: Latin hypercube sampling
+# The collocation points inside the domain are often drawn by Latin hypercube sampling: each axis
+# is cut into `n` equal strata and every stratum of every axis holds exactly one point, which
+# covers the domain more evenly than independent uniform draws. The randomness (the offsets inside
+# the strata and one permutation of the strata per axis) is passed in.
+
+
+# %%
+def latin_hypercube(
+    n: int,
+    d: int,
+    u: torch.Tensor,
+    perm: torch.Tensor,
+    low: float | torch.Tensor = 0.0,
+    high: float | torch.Tensor = 1.0,
+) -> torch.Tensor:
+    r"""Latin hypercube sample of ``n`` points in the box ``[low, high]^d``, randomness injected.
+
+    Exercise ``week08_pinn.latin_hypercube``.
+
+    Math:
+        s[i, j] = (perm[j, i] + u[i, j]) / n,    x[i, j] = low_j + (high_j - low_j) * s[i, j].
+        Axis j is cut into n strata [k/n, (k+1)/n); point i lies in stratum ``perm[j, i]`` of
+        axis j, at the offset ``u[i, j]`` inside it. Since every row ``perm[j]`` is a permutation
+        of 0, ..., n-1, every stratum of every axis holds exactly one point.
+    Args:
+        n: number of points, ``n >= 1``.
+        d: dimension, ``d >= 1``.
+        u: offsets inside the strata, shape ``(n, d)``, values in [0, 1), float32 or float64.
+        perm: integer tensor of shape ``(d, n)`` (note: d first), each row a permutation of
+            ``0, ..., n-1``; on the device of ``u``.
+        low, high: the box, Python floats (the same for every axis) or tensors of shape ``(d,)``
+            of ``u``'s dtype and device; e.g. ``low = [-1, 0]``, ``high = [1, 1]`` for Burgers.
+    Returns:
+        ``x`` of shape ``(n, d)``, same dtype and device as ``u``.
+    Properties the grader checks: the values above (against the reference); exactly one point in
+        each stratum of each axis of the box; unit box and rescaled boxes, n = 1, d = 1.
+    Allowed: elementwise torch ops, ``Tensor.T`` / ``transpose``, ``to``.
+    Forbidden: drawing random numbers (``torch.rand``, ``torch.randperm``, ...): all the
+        randomness is in ``u`` and ``perm``.
+    Do not modify inputs in place.
+    """
+    raise NotImplementedError(
+        "week08_pinn.latin_hypercube: Latin hypercube sample of ``n`` points in the box ``[low, high]^d``, randomness injected."
+    )
+
+
+# %% [markdown]
+# ## Warm-up: Newton cooling
+# A cup of coffee at temperature `T(t)` in a room at `T_env` cools as `dT/dt = -k (T - T_env)`, with
+# the exact solution `T = T_env + (T0 - T_env) exp(-k t)`. A PINN for it penalizes the residual
+# `dT/dt + k (T - T_env)` of a network `T_theta(t)`: one first derivative, but already one that the
+# loss must be able to differentiate again with respect to the network's parameters.
+
+
+# %%
+def cooling_residual(
+    T_fn: Callable[[torch.Tensor], torch.Tensor], t: torch.Tensor, k: float, T_env: float
+) -> torch.Tensor:
+    r"""Residual of Newton's law of cooling for the temperature curve ``T_fn`` at the times ``t``.
+
+    Exercise ``week08_pinn.cooling_residual``.
+
+    Math:
+        r = dT/dt + k * (T - T_env),   with T = T_fn(t).
+    Args:
+        T_fn: the temperature, e.g. an ``nn.Module``; takes a *column* of times, shape
+            ``(M, 1)``, and returns shape ``(M, 1)`` or ``(M,)`` (handle both), row by row. It may
+            ignore t (a constant temperature).
+        t: times, shape ``(N,)`` with ``N >= 1``, float32 or float64, any device, with or without
+            ``requires_grad``.
+        k: cooling rate (a Python float).
+        T_env: temperature of the environment (a Python float).
+    Returns:
+        Tensor ``r`` of shape ``(N,)``, same dtype and device as ``t``, differentiable with
+        respect to the parameters of ``T_fn`` (keep the graph: ``create_graph=True``).
+    Numerics:
+        On the exact solution ``r`` vanishes up to rounding:
+        ``|r| / (|dT/dt| + k |T - T_env|) <= 1e-12`` in float64, ``1e-5`` in float32.
+        A temperature that does not depend on t has dT/dt = 0: return ``k (T - T_env)``, do not
+        raise.
+    Properties the grader checks: values and the gradient w.r.t. the parameters of ``T_fn``
+        against the reference; ``(N,)`` and ``(N, 1)`` outputs; one time; a constant temperature;
+        the exact-solution bound above.
+    Allowed: ``torch.autograd.grad`` (with ``create_graph``, ``allow_unused``), elementwise torch
+        ops, indexing, ``reshape``, ``torch.zeros_like``.
+    Forbidden: finite differences (``torch.gradient``), ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``.
+    Do not modify inputs in place (not even ``t.requires_grad``: differentiate w.r.t. a detached
+    clone).
+    """
+    raise NotImplementedError(
+        "week08_pinn.cooling_residual: Residual of Newton's law of cooling for the temperature curve ``T_fn`` at the times ``t``."
+    )
+
+
+# %% [markdown]
+# ## Warm-up: heat equation
+# The heat equation `u_t = kappa u_xx` is the linear cousin of Burgers' equation (no advection
+# term); `u = exp(-kappa pi^2 t) sin(pi x)` solves it. Its residual needs the same second
+# derivative in x as the Burgers residual.
+
+
+# %%
+def heat_residual(
+    u_fn: Callable[[torch.Tensor], torch.Tensor], xt: torch.Tensor, kappa: float = 0.1
+) -> torch.Tensor:
+    r"""Residual of the heat equation for the field ``u_fn`` at the points ``xt``.
+
+    Exercise ``week08_pinn.heat_residual``.
+
+    Math:
+        r = u_t - kappa * u_xx,   with u = u_fn(xt), x = xt[:, 0], t = xt[:, 1].
+    Args:
+        u_fn: the field, as in ``burgers_residual``: maps points ``(M, 2)`` to ``(M,)`` or
+            ``(M, 1)`` (handle both), row by row; it may ignore x, t or both. Evaluate it only at
+            the rows of ``xt`` (the grader records every point it is called at).
+        xt: points, shape ``(N, 2)`` with ``N >= 1``, float32 or float64, any device, with or
+            without ``requires_grad``.
+        kappa: diffusivity (a Python float).
+    Returns:
+        Tensor ``r`` of shape ``(N,)``, same dtype and device as ``xt``, differentiable with
+        respect to the parameters of ``u_fn`` (``create_graph=True`` in every
+        ``torch.autograd.grad`` call).
+    Numerics:
+        On the exact solution ``u = exp(-kappa pi^2 t) sin(pi x)``:
+        ``|r| / (|u_t| + kappa |u_xx|) <= 1e-12`` in float64, ``1e-5`` in float32.
+        A derivative that does not depend on the inputs is zero and must not raise (a constant u,
+        ``u = 2x + 1``).
+    Properties the grader checks: values and the gradient w.r.t. the parameters of ``u_fn``
+        against the reference; ``(N,)`` and ``(N, 1)`` outputs; one point; ``u = a x + c``
+        (``r = 0``); the exact-solution bound above.
+    Allowed: ``torch.autograd.grad`` (with ``create_graph``, ``allow_unused``), elementwise torch
+        ops, indexing, ``reshape``, ``torch.zeros_like``.
+    Forbidden: as in ``burgers_residual`` (finite differences, ``torch.autograd.functional``,
+        ``torch.func``, ``functorch``, ``Tensor.backward``, ``torch.autograd.backward``).
+    Do not modify inputs in place (not even ``xt.requires_grad``).
+    """
+    raise NotImplementedError(
+        "week08_pinn.heat_residual: Residual of the heat equation for the field ``u_fn`` at the points ``xt``."
+    )
