@@ -90,8 +90,10 @@ def test_a_broken_notebook_costs_its_own_week_only(tmp_path):
     report = grade(tmp_path, select(weeks=["1", "8"]), seed=0, device="cpu")
 
     statuses = {exercise.id: exercise.status for exercise in report.exercises}
-    assert statuses.pop("week08_pinn.burgers_residual") == "passed"
-    assert set(statuses.values()) == {"error"}
+    assert statuses == {
+        exercise.id: "passed" if exercise.id.startswith("week08_pinn.") else "error"
+        for exercise in report.exercises
+    }
     message = report.exercises[0].checks[0].message
     assert "week01_practices.ipynb is not a readable notebook" in message
 
