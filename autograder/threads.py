@@ -9,6 +9,7 @@ code ends when it next runs Python code. What was stopped becomes a note; nothin
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
 import time
 
@@ -26,13 +27,37 @@ def stop_new_threads(known: set[threading.Thread]) -> list[str]:
     alive = new
     while alive and time.monotonic() < deadline:
         for thread in alive:
-            _raise_in(thread, SystemExit)
+            _stop(thread)
         for thread in alive:
             thread.join(RETRY)
         alive = [thread for thread in alive if thread.is_alive()]
     if alive:
         return [f"{len(new)} thread(s) left running, {len(alive)} of which could not be stopped"]
     return [f"{len(new)} thread(s) left running were stopped"]
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Raise ``SystemExit`` in ``thread`` unless it is already reporting how it ended: a second one
+    landing in its except hook would escape as an error of the hook. The check and the raise run
+    without a thread switch in between (the switch interval is lifted meanwhile)."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)
+    try:
+        if not _reporting_its_end(thread):
+            _raise_in(thread, SystemExit)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _reporting_its_end(thread: threading.Thread) -> bool:
+    """``thread`` has left its target and runs ``threading``'s except hook."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "invoke_excepthook" and code.co_filename == threading.__file__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _raise_in(thread: threading.Thread, exception: type[BaseException]) -> None:

@@ -325,6 +325,26 @@ def test_threads_left_running_are_stopped():
     assert not thread.is_alive()
 
 
+def test_a_thread_reporting_its_end_gets_no_second_exit(monkeypatch):
+    reported = []
+
+    def slow_hook(args):  # a second SystemExit raised meanwhile would cut it short
+        time.sleep(0.2)
+        reported.append(args.exc_type)
+
+    monkeypatch.setattr(threading, "excepthook", slow_hook)
+    known = set(threading.enumerate())
+
+    def spin():
+        while True:
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    assert stop_new_threads(known) == ["1 thread(s) left running were stopped"]
+    assert reported == [SystemExit]
+
+
 SERVER_RESTART = """
 import sys
 from multiprocessing import forkserver
