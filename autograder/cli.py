@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "github", "gradescope", "junit")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +66,12 @@ def _add_grade(commands) -> None:
     )
     _add_selection(grade)
     grade.add_argument(
-        "--format", choices=FORMATS, default="table", help="report format (default: table)"
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="report format (default: table); github: error annotations on standard output and "
+        "the score table appended to $GITHUB_STEP_SUMMARY; gradescope: Gradescope's "
+        "results.json; junit: JUnit XML, a test case per check",
     )
     grade.add_argument(
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
@@ -237,13 +242,11 @@ def _run_grade(args) -> int:
     report = _grade(
         args.submission, args.week, args.exercise, args.device, args.seed, args.jobs, args.timeout
     )
-    if args.format == "json":
-        text = report.to_json()
-    elif args.format == "markdown":
-        text = render.markdown(report)
-    else:
+    if args.format == "table":
         width = None if args.output else _terminal_width()
         text = render.for_terminal(report, args.verbose, width)
+    else:
+        text = _machine_format(args.format, report)
     if args.output:
         Path(args.output).write_text(text)
         print(
@@ -253,6 +256,24 @@ def _run_grade(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _machine_format(name: str, report) -> str:
+    """The report as the ``--format`` that other tools read (everything but the table)."""
+    from autograder import render
+    from autograder.formats import github, gradescope, junit
+
+    if name == "github":
+        if github.write_summary(report):
+            return github.annotations(report)
+        return github.annotations(report) + "\n" + render.markdown(report)
+    writers = {
+        "json": report.to_json,
+        "markdown": lambda: render.markdown(report),
+        "gradescope": lambda: gradescope.results_json(report),
+        "junit": lambda: junit.junit_xml(report),
+    }
+    return writers[name]()
 
 
 def _run_check(args) -> int:

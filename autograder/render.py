@@ -140,11 +140,14 @@ def markdown(report: Report) -> str:
     for exercise in report.exercises:
         lines.append(f"| `{exercise.id}` | {exercise.status} | {_score(exercise)} |")
     for exercise in report.exercises:
-        failed, shown = failed_checks(exercise), details(exercise, verbose=True)
-        if failed or exercise.notes:
-            lines += ["", f"### `{exercise.id}`", ""]
-            lines += [f"- {_markdown_escape(line)}" for line in shown]
+        if failed_checks(exercise) or exercise.notes:
+            lines += ["", f"### `{exercise.id}`", "", *markdown_details(exercise)]
     return "\n".join(lines) + "\n"
+
+
+def markdown_details(exercise: ExerciseResult) -> list[str]:
+    """The lines under an exercise (every failing check listed) as Markdown list items."""
+    return [f"- {_markdown_escape(line)}" for line in details(exercise, verbose=True)]
 
 
 def _markdown_escape(text: str) -> str:
