@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_list(commands)
     _add_nbgrader(commands)
+    _add_gradescope(commands)
     return parser
 
 
@@ -193,6 +194,30 @@ def _add_nbgrader(commands) -> None:
         "and list each score that differs from the autograded one (exit status 1 if any)",
     )
     export.set_defaults(run=_run_nbgrader_export)
+
+
+def _add_gradescope(commands) -> None:
+    gradescope = commands.add_parser(
+        "gradescope",
+        help="the Gradescope autograder: build its zip; grade one upload (what the zip runs)",
+        description="Gradescope grades a programming assignment with a zip holding setup.sh and "
+        "run_autograder. `build` writes that zip (the grader and its hidden reference, no "
+        "solutions); `run` is what run_autograder calls for each submission.",
+    )
+    steps = gradescope.add_subparsers(dest="step", metavar="STEP", required=True)
+    build = steps.add_parser("build", help="write the autograder zip to upload to Gradescope")
+    build.add_argument("zip", metavar="OUT.zip", help="the zip file to write")
+    build.add_argument(
+        "--week", "-w", action="append", default=[], metavar="W", help="grade only week W"
+    )
+    build.set_defaults(run=_run_gradescope_build)
+    run = steps.add_parser(
+        "run", help="grade an upload and write results.json (run by run_autograder)"
+    )
+    run.add_argument("upload", help="the submission folder, e.g. /autograder/submission")
+    run.add_argument("--results", required=True, help="results.json to write")
+    run.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    run.set_defaults(run=_run_gradescope_run)
 
 
 # ----------------------------------------------------------------------------------------- commands
@@ -350,6 +375,29 @@ def _verify(course: Path, db_url: str) -> int:
         print(f"differs: {line}")
     print(f"verified: {len(differences)} score(s) differ from ml4p grade")
     return 1 if differences else 0
+
+
+def _run_gradescope_build(args) -> int:
+    from autograder.bundle import build_bundle
+
+    _selected(args.week, ())  # a usage error for an unknown week, before anything is written
+    if not args.zip.endswith(".zip"):
+        raise UsageError(f"{args.zip}: the bundle is a .zip file")
+    root = Path(__file__).resolve().parents[1]
+    names = build_bundle(Path(args.zip), root, args.week)
+    print(f"wrote {args.zip}: {len(names)} files; upload it as the assignment's autograder")
+    return 0
+
+
+def _run_gradescope_run(args) -> int:
+    from autograder.bundle import grade_upload
+
+    _selected(args.week, ())
+    if not Path(args.upload).is_dir():
+        raise UsageError(f"{args.upload} is not a directory")
+    score = grade_upload(Path(args.upload), Path(args.results), args.week)
+    print(f"score {score:g}; wrote {args.results}")
+    return 0
 
 
 def _run_list(args) -> int:
