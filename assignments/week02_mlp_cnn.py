@@ -539,6 +539,12 @@ def _pair(value: int | tuple[int, int]) -> tuple[int, int]:
     return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
 
+def _output_size(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
+    """``floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1``, the length of a
+    convolution's output along one axis (given helper)."""
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
 # %% [markdown]
 # ### The convolution matrix
 # Row `(mu, i, j)` of the matrix is output pixel `(i, j)` of output channel `mu`; its nonzeros are the

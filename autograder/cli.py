@@ -13,6 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+SEED_HELP = (
+    "seed of the random cases (default: 0; in a student repository, without the hidden "
+    "reference, the public seed 1, the only one there)"
+)
 FORMATS = ("table", "json", "markdown", "github", "gradescope", "junit")
 
 
@@ -48,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_list(commands)
     _add_nbgrader(commands)
     _add_gradescope(commands)
+    _add_release(commands)
     return parser
 
 
@@ -96,7 +101,7 @@ def _add_check(commands) -> None:
     check.add_argument("weeks", nargs="*", metavar="WEEK", help="e.g. week01 or 1 (default: all)")
     check.add_argument("--submission", default="assignments", help="default: assignments")
     check.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    check.add_argument("--seed", type=int, default=0)
+    check.add_argument("--seed", type=int, help=SEED_HELP)
     check.set_defaults(run=_run_check)
 
 
@@ -123,7 +128,7 @@ def _add_selection(parser) -> None:
         default="auto",
         help="auto: CPU, plus CUDA when present (default: auto)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random cases (default: 0)")
+    parser.add_argument("--seed", type=int, help=SEED_HELP)
     parser.add_argument(
         "--jobs", "-j", type=int, default=2, help="exercises graded at once (default: 2)"
     )
@@ -196,6 +201,35 @@ def _add_nbgrader(commands) -> None:
     export.set_defaults(run=_run_nbgrader_export)
 
 
+def _add_release(commands) -> None:
+    release = commands.add_parser(
+        "release",
+        help="write the student repository (stubs, grader, recorded public cases); or check one",
+        description="Write OUT_DIR, a new folder: the stubs, the grader with the checks of the "
+        "released weeks, the reference outputs of their public cases, a pyproject.toml whose "
+        "pytest grades, a student README and a GitHub workflow. No ml4p_ref/, no solutions/; "
+        "the release fails if any hidden function body is found in it. With --check, write "
+        "nothing: list the hidden function bodies found in OUT_DIR (exit status 1 if any).",
+    )
+    release.add_argument("out", metavar="OUT_DIR", help="the folder to write (new or empty)")
+    release.add_argument(
+        "--week", "-w", action="append", default=[], metavar="W", help="release week W only"
+    )
+    release.add_argument(
+        "--check", action="store_true", help="check OUT_DIR for leaked hidden code instead"
+    )
+    release.set_defaults(run=_run_release)
+    record = commands.add_parser(
+        "record",
+        help="record the reference outputs of the public cases (ml4p release does it too)",
+        description="Run the hidden reference on every case of the public seed and write "
+        "<out>/<week module>.pt, what grading uses where the reference is not installed.",
+    )
+    record.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    record.add_argument("--out", default="autograder/recorded", help="default: autograder/recorded")
+    record.set_defaults(run=_run_record)
+
+
 def _add_gradescope(commands) -> None:
     gradescope = commands.add_parser(
         "gradescope",
@@ -230,8 +264,8 @@ def _selected(weeks, ids):
         raise UsageError(str(error)) from error
 
 
-def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeout=None):
-    from autograder import server
+def _grade(submission: str, weeks, ids, device: str, seed: int | None, jobs: int, timeout=None):
+    from autograder import recorded, server
 
     # first: the server imports torch (and matplotlib, if the submission plots) while we do too
     server.warm_up(
@@ -247,16 +281,20 @@ def _grade(submission: str, weeks, ids, device: str, seed: int, jobs: int, timeo
     except ValueError as error:
         raise UsageError(str(error)) from error
     exercises = _selected(weeks, ids)
-    with progress_bar(len(exercises)) as advance:
-        return grade(
-            submission,
-            exercises,
-            seed=seed,
-            device=device,
-            jobs=jobs,
-            on_result=advance,
-            timeout=timeout,
-        )
+    try:
+        seed = recorded.grading_seed(seed)
+        with progress_bar(len(exercises)) as advance:
+            return grade(
+                submission,
+                exercises,
+                seed=seed,
+                device=device,
+                jobs=jobs,
+                on_result=advance,
+                timeout=timeout,
+            )
+    except recorded.RecordingError as error:
+        raise UsageError(str(error)) from error
 
 
 def _run_grade(args) -> int:
@@ -375,6 +413,36 @@ def _verify(course: Path, db_url: str) -> int:
         print(f"differs: {line}")
     print(f"verified: {len(differences)} score(s) differ from ml4p grade")
     return 1 if differences else 0
+
+
+def _run_release(args) -> int:
+    from autograder.release import ReleaseError, check_release, release
+
+    root, out = Path(__file__).resolve().parents[1], Path(args.out)
+    if args.check:
+        if not out.is_dir():
+            raise UsageError(f"{out} is not a directory")
+        leaks = check_release(out, root)
+        for leak in leaks:
+            print(f"hidden code: {leak.found_in}: {leak.secret}")
+        print(f"{out}: {len(leaks)} hidden function bodies found")
+        return 1 if leaks else 0
+    modules = sorted({exercise.module for exercise in _selected(args.week, ())})
+    try:
+        written = release(out, root, modules)
+    except ReleaseError as error:
+        raise UsageError(str(error)) from error
+    print(f"wrote {out}: {len(written)} files, weeks {', '.join(modules)}; no hidden code found")
+    return 0
+
+
+def _run_record(args) -> int:
+    from autograder.recorded import record_module
+    from autograder.registry import week_exercises
+
+    for module in sorted({exercise.module for exercise in _selected(args.week, ())}):
+        print(f"wrote {record_module(module, week_exercises(module), Path(args.out))}")
+    return 0
 
 
 def _run_gradescope_build(args) -> int:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from autograder import plain, server
+from autograder import plain, recorded, server
 from autograder.case import Case, CaseRng, case_seed, reference_inputs
 from autograder.compare import (
     FORBIDDEN_CHECK,
@@ -169,7 +169,8 @@ REFERENCE_CACHE_SIZE = 256
 def reference_observations(
     exercise: Exercise, cases: list[Case], seed: int | None = None
 ) -> dict[str, dict[str, plain.Observed]]:
-    """The reference's observations per case name, computed in float64 on the CPU.
+    """The reference's observations per case name, computed in float64 on the CPU; read from the
+    recording of the public cases where the reference is not installed (``autograder.recorded``).
 
     With a ``seed`` (the cases are then a function of the exercise and the seed), the result is kept
     for the next submission graded with the same seed: a class of submissions costs one reference.
@@ -177,7 +178,10 @@ def reference_observations(
     key = (exercise.id, seed, tuple(case.name for case in cases))
     if seed is not None and key in _REFERENCE_CACHE:
         return _REFERENCE_CACHE[key]
-    observed = _compute_reference(exercise, cases)
+    if recorded.reference_installed():
+        observed = _compute_reference(exercise, cases)
+    else:
+        observed = recorded.recorded_observations(exercise, cases, seed)
     if seed is not None:
         if len(_REFERENCE_CACHE) >= REFERENCE_CACHE_SIZE:
             _REFERENCE_CACHE.pop(next(iter(_REFERENCE_CACHE)))
@@ -188,20 +192,22 @@ def reference_observations(
 def _compute_reference(
     exercise: Exercise, cases: list[Case]
 ) -> dict[str, dict[str, plain.Observed]]:
+    observed = {
+        (case.label, case.dtype): {name: plain.observe(value) for name, value in outputs.items()}
+        for case, outputs in reference_outputs(exercise, cases)
+    }
+    return {case.name: observed[(case.label, case.dtype)] if case.compare else {} for case in cases}
+
+
+def reference_outputs(exercise: Exercise, cases: list[Case]) -> Iterator[tuple[Case, dict]]:
+    """(case, what the probe returned) for the reference, once per compared (label, dtype)."""
     reference = exercise.reference()
-    observed: dict[tuple[str, torch.dtype], dict[str, plain.Observed]] = {}
-    by_name = {}
+    done = set()
     for case in cases:
-        if not case.compare:
-            by_name[case.name] = {}
-            continue
-        key = (case.label, case.dtype)
-        if key not in observed:
+        if case.compare and (case.label, case.dtype) not in done:
+            done.add((case.label, case.dtype))
             context = ProbeContext(case.on("cpu").name, case.grad)
-            outputs = exercise.probe(reference, reference_inputs(case), context)
-            observed[key] = {name: plain.observe(value) for name, value in outputs.items()}
-        by_name[case.name] = observed[key]
-    return by_name
+            yield case, exercise.probe(reference, reference_inputs(case), context)
 
 
 # ----------------------------------------------------------------------------------------- results

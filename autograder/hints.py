@@ -9,7 +9,8 @@ variant while the right value does not. ``near`` is the one loose comparison use
 mistake; it is not the grading tolerance.
 
 A hint that raises is a bug in the grader: under the repository's tests (``ML4P_STRICT=1``) the error
-propagates; when grading it only costs the hint.
+propagates; when grading it only costs the hint. A hint that needs the hidden reference where it is
+not installed (a student repository, ``autograder.recorded``) is not given.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import torch
 
 from autograder.case import Case
 from autograder.plain import Observed
+from autograder.recorded import reference_installed
 
 STRICT_VARIABLE = "ML4P_STRICT"
 
@@ -74,6 +76,8 @@ def first_hint(hints: Iterable[Hint], evidence: Evidence) -> str | None:
         try:
             if hint.applies(evidence):
                 return hint.text
+        except ReferenceUnavailable:
+            continue
         except Exception:
             if os.environ.get(STRICT_VARIABLE) == "1":
                 raise
@@ -88,9 +92,15 @@ def reference(module: str, name: str) -> Callable[..., Any]:
     """
 
     def call(*args: Any, **kwargs: Any) -> Any:
+        if not reference_installed():
+            raise ReferenceUnavailable(f"ml4p_ref.{module}.{name}")
         return getattr(importlib.import_module(f"ml4p_ref.{module}"), name)(*args, **kwargs)
 
     return call
+
+
+class ReferenceUnavailable(Exception):
+    """A hint asked for the hidden reference where it is not installed."""
 
 
 # ----------------------------------------------------------------------------------------- matching

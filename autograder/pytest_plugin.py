@@ -17,12 +17,17 @@ import pytest
 from autograder.report import ExerciseResult
 
 _RESULTS = pytest.StashKey[dict]()
+_SEED = pytest.StashKey[int]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ml4p", "ml4p grading")
     group.addoption("--submission", metavar="PATH", help="grade the week modules in PATH")
-    group.addoption("--ml4p-seed", type=int, default=0, help="seed of the random cases (default 0)")
+    group.addoption(
+        "--ml4p-seed",
+        type=int,
+        help="seed of the random cases (default 0; without the hidden reference: the public seed)",
+    )
     group.addoption(
         "--ml4p-device",
         default="auto",
@@ -55,13 +60,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     submission = _submission(config)
     if submission is None:
         return
-    from autograder import server
+    from autograder import recorded, server
     from autograder.grade import build_cases, exercise_check_names, resolve_devices
     from autograder.registry import all_exercises
 
     server.warm_up()
     devices = resolve_devices(config.getoption("--ml4p-device"))
-    seed = config.getoption("--ml4p-seed")
+    try:
+        seed = recorded.grading_seed(config.getoption("--ml4p-seed"))
+    except recorded.RecordingError as error:
+        raise pytest.UsageError(str(error)) from error
+    config.stash[_SEED] = seed
     graded = []
     for exercise in all_exercises():
         for check in exercise_check_names(exercise, build_cases(exercise, seed, devices)):
@@ -103,14 +112,18 @@ class GradedCheck(pytest.Item):
 
     def _exercise_result(self) -> ExerciseResult:
         from autograder.grade import grade_exercise, resolve_devices
+        from autograder.recorded import RecordingError
 
         results = self.config.stash[_RESULTS]
         if self.exercise.id not in results:
             devices = resolve_devices(self.config.getoption("--ml4p-device"))
-            seed = self.config.getoption("--ml4p-seed")
-            results[self.exercise.id] = grade_exercise(
-                self.exercise, self.submission, seed, devices
-            )
+            seed = self.config.stash[_SEED]
+            try:
+                results[self.exercise.id] = grade_exercise(
+                    self.exercise, self.submission, seed, devices
+                )
+            except RecordingError as error:
+                raise CheckFailed(f"{self.exercise.id}: {error}") from None
         return results[self.exercise.id]
 
     def repr_failure(self, excinfo, style=None):

@@ -13,8 +13,9 @@ every gradient from ``torch.autograd``. Every case is float64 on the CPU and han
   docstrings say; the "stability" cases (inputs of +-1000, saturated tanh units, logits 1000 apart)
   turn ``1 / (1 + exp(-x))``, an ``np.where`` that evaluates both branches or an unshifted softmax
   into a ``FloatingPointError``.
-- ``Sequential`` is graded with small trusted numpy layers defined here (its own layers would make
-  one bug count twice, and the reference's cannot be imported where student code runs); the
+- ``Sequential`` is graded with small trusted layers defined here, numpy in and out, torch and its
+  autograd inside (its own layers would make one bug count twice, the reference's cannot be
+  imported where student code runs, and formulas written out here would be read by students); the
   reference ``Sequential`` gets the very same layers.
 - ``mlp_loss_and_grads``: depths 1 to 3, single samples, soft targets, saturated units.
 
@@ -410,46 +411,42 @@ CE_HINTS = (
 
 
 # ----------------------------------------------------------------------------------------- Sequential
-class _Linear:
-    """Trusted ``x @ W + b`` with ``grads = [x.T @ delta, delta.sum(0)]``, for Sequential's cases."""
+class _TorchLayer:
+    """A trusted numpy layer evaluated by torch in float64, its backward by ``torch.autograd``: the
+    grader's own layers must not spell out the formulas the layer exercises ask for."""
 
-    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
-        self.W, self.b, self.grads = W, b, None
+    def __init__(self, name: str, function: Callable[..., torch.Tensor], *params: np.ndarray):
+        self.name, self.function, self.params, self.grads = name, function, params, None
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.x = x
-        return x @ self.W + self.b
-
-    def backward(self, delta: np.ndarray) -> np.ndarray:
-        _expect_shape("Linear.backward", delta, (len(self.x), self.W.shape[1]))
-        self.grads = [self.x.T @ delta, delta.sum(axis=0)]
-        return delta @ self.W.T
-
-
-class _Tanh:
-    """Trusted ``tanh`` with backward ``delta * (1 - y**2)``."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.y = np.tanh(x)
-        return self.y
+    def forward(self, *inputs: np.ndarray) -> np.ndarray:
+        self.inputs = inputs
+        with torch.no_grad():
+            return self.function(*_as_torch(inputs), *_as_torch(self.params)).numpy()
 
     def backward(self, delta: np.ndarray) -> np.ndarray:
-        _expect_shape("Tanh.backward", delta, self.y.shape)
-        return delta * (1.0 - self.y**2)
+        leaves = _as_torch((self.inputs[0], *self.params), requires_grad=True)
+        output = self.function(leaves[0], *_as_torch(self.inputs[1:]), *leaves[1:])
+        _expect_shape(f"{self.name}.backward", delta, tuple(output.shape))
+        grads = torch.autograd.grad(output, leaves, torch.as_tensor(delta, dtype=torch.float64))
+        if self.params:
+            self.grads = [grad.numpy() for grad in grads[1:]]
+        return grads[0].numpy()
 
 
-class _SoftmaxCrossEntropy:
-    """Trusted per-sample ``-sum_c p_c log softmax(z)_c`` (log-sum-exp form), backward ``(q - p) delta``."""
+def _as_torch(arrays, requires_grad: bool = False) -> list[torch.Tensor]:
+    return [
+        torch.tensor(np.asarray(array), dtype=torch.float64, requires_grad=requires_grad)
+        for array in arrays
+    ]
 
-    def forward(self, logits: np.ndarray, target: np.ndarray) -> np.ndarray:
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        self.probs, self.target = np.exp(log_probs), target
-        return -(target * log_probs).sum(axis=1)
 
-    def backward(self, delta: np.ndarray) -> np.ndarray:
-        _expect_shape("loss.backward", delta, (len(self.probs),))
-        return (self.probs - self.target) * delta[:, None]
+def _affine(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return torch.addmm(b, x, W)
+
+
+def _cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Per-sample ``-sum_c p_c log softmax(z)_c``."""
+    return torch.sum(-target * torch.log_softmax(logits, dim=1), dim=1)
 
 
 def _expect_shape(where: str, delta: Any, shape: tuple[int, ...]) -> None:
@@ -458,11 +455,11 @@ def _expect_shape(where: str, delta: Any, shape: tuple[int, ...]) -> None:
 
 
 def _sequential_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
-    linears = [_Linear(W, b) for W, b in inputs["params"]]
+    linears = [_TorchLayer("Linear", _affine, W, b) for W, b in inputs["params"]]
     layers = []
     for linear in linears[:-1]:
-        layers += [linear, _Tanh()]
-    net = ctx.call(impl, [*layers, linears[-1]], _SoftmaxCrossEntropy())
+        layers += [linear, _TorchLayer("Tanh", torch.tanh)]
+    net = ctx.call(impl, [*layers, linears[-1]], _TorchLayer("loss", _cross_entropy))
     observations = {"out": _run(ctx, net, "forward", inputs["x"], inputs["target"])}
     for call in range(inputs.get("backward_calls", 1)):
         suffix = AGAIN if call else ""
