@@ -515,6 +515,8 @@ def made_masks(d: int, hidden: list[int], order: torch.Tensor | None = None) -> 
         the weight layout of ``torch.nn.Linear`` (out_features, in_features): shapes
         ``(hidden[0], d), (hidden[1], hidden[0]), ..., (d, hidden[-1])``; ``[(d, d)]`` when
         ``hidden`` is empty. On the device of ``order`` (the CPU when ``order`` is None).
+    Numerics:
+        Exact: integer degrees and comparisons, no floating point.
     Properties the grader checks:
         the masks equal the rule above exactly (dtype bool, shapes as listed); an MLP with smooth
         activations whose weights are multiplied by your masks is autoregressive: for random
