@@ -16,7 +16,7 @@
 # variational autoencoder and the variational free energy, which bounds the true free energy of a
 # physical system from above. In the second part you estimate gradients of expectations (the score
 # function and the pathwise estimators) and write the free energy of a restricted Boltzmann
-# machine.
+# machine. An optional third part builds the masks that make an MLP autoregressive (MADE).
 #
 # Check your work with `ml4p check week06`. Conventions for every exercise: outputs keep the
 # input's dtype and device, inputs are never modified in place, and randomness is passed in as an
@@ -24,11 +24,13 @@
 
 # %%
 """Week 6 exercises: variational inference (KL, reparameterization, ELBO, VAE loss, variational free
-energy), Monte Carlo gradient estimators and the free energy of a restricted Boltzmann machine."""
+energy), Monte Carlo gradient estimators, the free energy of a restricted Boltzmann machine and
+(optional) the masks of an autoregressive MADE network."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import torch
 
@@ -433,4 +435,69 @@ def rbm_free_energy(
     """
     raise NotImplementedError(
         "week06_generative1.rbm_free_energy: Compute the free energy F(v) of a batch of visible configurations of an RBM."
+    )
+
+
+# %% [markdown]
+# ## Part 3 (optional): autoregressive models
+# An autoregressive model writes a density as a product of conditionals,
+# p(x) = prod_i p(x_i | x_<i), in some order of the variables. One network can output every
+# conditional at once if output i is built only from the inputs that come before i in the order:
+# its Jacobian d out / d x is then strictly triangular (after permuting by the order), and the
+# log-density is a single forward pass.
+
+# %% [markdown]
+# ### The masks of MADE (optional)
+# MADE (Germain et al. 2015) turns an ordinary MLP into an autoregressive one by multiplying each
+# weight matrix by a fixed 0/1 mask. Every unit gets a degree: input j has degree order[j] + 1 (its
+# position in the order, counted from 1), every hidden unit a degree in 1, ..., d - 1, the largest
+# input degree it may depend on. A hidden unit connects to units of the layer below whose degree is
+# at most its own; output i may only see degrees strictly below its own, order[i] + 1, so that it
+# never sees x_i itself. The autoregressive property then holds for any weights.
+
+
+# %%
+def made_masks(d: int, hidden: list[int], order: torch.Tensor | None = None) -> list[torch.Tensor]:
+    r"""Build the connectivity masks of a MADE network (optional exercise).
+
+    Exercise ``week06_generative1.made_masks``.
+
+    Math:
+        Degrees (all counted from 1):
+            input j, j = 0, ..., d - 1:            m_in(j) = order[j] + 1          (1, ..., d)
+            unit k of EVERY hidden layer:           m(k)    = (k mod (d - 1)) + 1   (1, ..., d - 1)
+            output i (it predicts x_i):             m_out(i) = order[i] + 1
+        Masks, one per linear layer, mask[out_unit, in_unit] = True where the connection is kept:
+            input -> hidden and hidden -> hidden:   m(out_unit) >= m(in_unit)
+            last layer -> output:                   m_out(i) >  m(in_unit)       (strictly)
+        With no hidden layer the single mask connects input j to output i iff order[j] < order[i].
+    Args:
+        d: the number of inputs (= the number of outputs), d >= 2.
+        hidden: the widths of the hidden layers, a list of positive ints, possibly empty. Widths
+            of at least d - 1 contain every degree 1, ..., d - 1 and give a network in which
+            output i depends on every x_j with order[j] < order[i]. Narrower layers are allowed:
+            they miss some degrees, the rule above is applied as it stands and some of those
+            dependencies are lost (the network stays autoregressive).
+        order: a permutation of 0, ..., d - 1 as a LongTensor of shape ``(d,)``: ``order[j]`` is the
+            position of input j in the autoregressive order (the first variable has position 0).
+            ``None`` means the identity order 0, 1, ..., d - 1.
+    Returns:
+        A list (a tuple is accepted) of ``len(hidden) + 1`` bool tensors, one per linear layer, in
+        the weight layout of ``torch.nn.Linear`` (out_features, in_features): shapes
+        ``(hidden[0], d), (hidden[1], hidden[0]), ..., (d, hidden[-1])``; ``[(d, d)]`` when
+        ``hidden`` is empty. On the device of ``order`` (the CPU when ``order`` is None).
+    Numerics:
+        Exact: integer degrees and comparisons, no floating point.
+    Properties the grader checks:
+        the masks equal the rule above exactly (dtype bool, shapes as listed); an MLP with smooth
+        activations whose weights are multiplied by your masks is autoregressive: for random
+        weights, d out_i / d x_j = 0 whenever order[j] >= order[i] (in particular out_i never
+        depends on x_i), and d out_i / d x_j != 0 whenever order[j] < order[i] (hidden widths of
+        at least d - 1: nothing allowed is lost).
+    Allowed:
+        any torch operation.
+    Do not modify the inputs in place.
+    """
+    raise NotImplementedError(
+        "week06_generative1.made_masks: Build the connectivity masks of a MADE network (optional exercise)."
     )

@@ -1,4 +1,5 @@
-"""Hidden reference for week 6: variational inference, gradient estimators, Boltzmann machines."""
+"""Hidden reference for week 6: variational inference, gradient estimators, Boltzmann machines,
+autoregressive masks."""
 
 from __future__ import annotations
 
@@ -102,3 +103,28 @@ def rbm_free_energy(v, W, b, c):
     """-b.v - sum_j softplus(c_j + W_j.v), the softplus as logaddexp(0, a) (exact, no threshold)."""
     activation = torch.addmm(c, v, W.T)
     return -torch.mv(v, b) - torch.logaddexp(torch.zeros_like(activation), activation).sum(dim=-1)
+
+
+# ------------------------------------------------------------------------------ autoregressive models
+
+
+def made_masks(d, hidden, order=None):
+    """The MADE masks as products of one-hot degree matrices with triangular matrices of ones:
+    mask = onehot(later degrees) @ T @ onehot(earlier degrees).T, T = tril(ones) (degree later >=
+    earlier) between hidden layers and T = tril(ones, -1) (strictly greater) into the outputs."""
+    order = torch.arange(d) if order is None else order.long()
+    device = order.device
+    ones = torch.ones(d, d, dtype=torch.long, device=device)
+    at_least, above = torch.tril(ones), torch.tril(ones, diagonal=-1)
+    # one-hot rows over the degrees 1..d (column index = degree - 1)
+    layers = [torch.nn.functional.one_hot(order, d)]
+    layers += [
+        torch.nn.functional.one_hot(torch.remainder(torch.arange(width, device=device), d - 1), d)
+        for width in hidden
+    ]
+    relations = [at_least] * len(hidden) + [above]
+    targets = [*layers[1:], layers[0]]
+    return [
+        (target @ relation @ source.T).bool()
+        for source, target, relation in zip(layers, targets, relations, strict=True)
+    ]
