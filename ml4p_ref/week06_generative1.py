@@ -110,8 +110,9 @@ def rbm_free_energy(v, W, b, c):
 
 def made_masks(d, hidden, order=None):
     """The MADE masks as products of one-hot degree matrices with triangular matrices of ones:
-    mask = onehot(later degrees) @ T @ onehot(earlier degrees).T, T = tril(ones) (degree later >=
-    earlier) between hidden layers and T = tril(ones, -1) (strictly greater) into the outputs."""
+    mask = onehot(earlier degrees) @ T.T @ onehot(later degrees).T, T = tril(ones) (degree later
+    >= earlier) between hidden layers and T = tril(ones, -1) (strictly greater) into the outputs;
+    (in_features, out_features), the layout of W in x @ W + b."""
     order = torch.arange(d) if order is None else order.long()
     device = order.device
     ones = torch.ones(d, d, dtype=torch.long, device=device)
@@ -125,6 +126,6 @@ def made_masks(d, hidden, order=None):
     relations = [at_least] * len(hidden) + [above]
     targets = [*layers[1:], layers[0]]
     return [
-        (target @ relation @ source.T).bool()
+        (source @ relation.T @ target.T).bool()
         for source, target, relation in zip(layers, targets, relations, strict=True)
     ]

@@ -496,7 +496,7 @@ def made_masks(d: int, hidden: list[int], order: torch.Tensor | None = None) -> 
             input j, j = 0, ..., d - 1:            m_in(j) = order[j] + 1          (1, ..., d)
             unit k of EVERY hidden layer:           m(k)    = (k mod (d - 1)) + 1   (1, ..., d - 1)
             output i (it predicts x_i):             m_out(i) = order[i] + 1
-        Masks, one per linear layer, mask[out_unit, in_unit] = True where the connection is kept:
+        Masks, one per linear layer, mask[in_unit, out_unit] = True where the connection is kept:
             input -> hidden and hidden -> hidden:   m(out_unit) >= m(in_unit)
             last layer -> output:                   m_out(i) >  m(in_unit)       (strictly)
         With no hidden layer the single mask connects input j to output i iff order[j] < order[i].
@@ -512,9 +512,9 @@ def made_masks(d: int, hidden: list[int], order: torch.Tensor | None = None) -> 
             ``None`` means the identity order 0, 1, ..., d - 1.
     Returns:
         A list (a tuple is accepted) of ``len(hidden) + 1`` bool tensors, one per linear layer, in
-        the weight layout of ``torch.nn.Linear`` (out_features, in_features): shapes
-        ``(hidden[0], d), (hidden[1], hidden[0]), ..., (d, hidden[-1])``; ``[(d, d)]`` when
-        ``hidden`` is empty. On the device of ``order`` (the CPU when ``order`` is None).
+        the layout of the course's weights ``W`` in ``x @ W + b``, (in_features, out_features):
+        shapes ``(d, hidden[0]), (hidden[0], hidden[1]), ..., (hidden[-1], d)``; ``[(d, d)]`` when
+        ``hidden`` is empty. A masked layer computes ``x @ (W * mask) + b``. On the device of ``order`` (the CPU when ``order`` is None).
     Numerics:
         Exact: integer degrees and comparisons, no floating point.
     Properties the grader checks:
@@ -534,7 +534,7 @@ def made_masks(d: int, hidden: list[int], order: torch.Tensor | None = None) -> 
     degrees = [input_degrees]
     for width in hidden:
         degrees.append(torch.arange(width, device=order.device) % (d - 1) + 1)
-    masks = [later[:, None] >= earlier[None, :] for earlier, later in pairwise(degrees)]
-    masks.append(input_degrees[:, None] > degrees[-1][None, :])
+    masks = [earlier[:, None] <= later[None, :] for earlier, later in pairwise(degrees)]
+    masks.append(degrees[-1][:, None] < input_degrees[None, :])
     return masks
     ### END SOLUTION

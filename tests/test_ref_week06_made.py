@@ -38,38 +38,38 @@ def _positions(d: int, order: torch.Tensor | None) -> list[int]:
 
 
 def masked_jacobian(masks: list[torch.Tensor], seed: int) -> torch.Tensor:
-    """d out / d x of a tanh MLP with N(0, 1) weights multiplied by the masks, at a random x."""
+    """d out / d x of a tanh MLP ``x @ (W * mask) + b`` with N(0, 1) weights, at a random x."""
     generator = torch.Generator().manual_seed(seed)
     layers = [
         (
             torch.randn(mask.shape, generator=generator, dtype=torch.float64) * mask,
-            torch.randn(mask.shape[0], generator=generator, dtype=torch.float64),
+            torch.randn(mask.shape[1], generator=generator, dtype=torch.float64),
         )
         for mask in masks
     ]
 
     def network(x: torch.Tensor) -> torch.Tensor:
         for layer, (weight, bias) in enumerate(layers):
-            x = torch.nn.functional.linear(x, weight, bias)
+            x = x @ weight + bias
             if layer < len(layers) - 1:
                 x = torch.tanh(x)
         return x
 
-    x = torch.randn(masks[0].shape[1], generator=generator, dtype=torch.float64)
+    x = torch.randn(masks[0].shape[0], generator=generator, dtype=torch.float64)
     return torch.autograd.functional.jacobian(network, x)
 
 
 def enumerated_paths(masks: list[torch.Tensor]) -> list[list[int]]:
     """paths[i][j]: the number of chains input j -> hidden units -> output i whose every link is
     kept by its mask, counted one chain at a time."""
-    d = masks[0].shape[1]
-    hidden = [mask.shape[0] for mask in masks[:-1]]
+    d = masks[0].shape[0]
+    hidden = [mask.shape[1] for mask in masks[:-1]]
     paths = [[0] * d for _ in range(d)]
     for i, j in itertools.product(range(d), repeat=2):
         for units in itertools.product(*(range(width) for width in hidden)):
             chain = [j, *units, i]
             links = zip(masks, chain[:-1], chain[1:], strict=True)
-            paths[i][j] += all(bool(mask[out, into]) for mask, into, out in links)
+            paths[i][j] += all(bool(mask[into, out]) for mask, into, out in links)
     return paths
 
 
@@ -96,8 +96,8 @@ def test_paths_through_the_masks_match_the_degrees(d, hidden, seed):
     paths = enumerated_paths(masks)
     product = masks[0].long()
     for mask in masks[1:]:
-        product = mask.long() @ product
-    assert product.tolist() == paths
+        product = product @ mask.long()
+    assert product.T.tolist() == paths  # product[j, i]: paths from input j to output i
     for i, j in itertools.product(range(d), repeat=2):
         assert (paths[i][j] > 0) == (positions[j] < positions[i])
     if len(hidden) == 1:
@@ -111,8 +111,8 @@ def test_small_example_worked_by_hand():
     """d = 3, hidden [2], identity order: hidden degrees 1, 2; input j has degree j + 1."""
     masks = ref.made_masks(3, [2], None)
     assert [mask.int().tolist() for mask in masks] == [
-        [[1, 0, 0], [1, 1, 0]],
-        [[0, 0], [1, 0], [1, 1]],
+        [[1, 1], [0, 1], [0, 0]],
+        [[0, 1, 1], [0, 0, 1]],
     ]
     assert enumerated_paths(masks) == [[0, 0, 0], [1, 0, 0], [2, 1, 0]]
 
@@ -120,9 +120,9 @@ def test_small_example_worked_by_hand():
 def test_without_hidden_layer_the_mask_is_the_strict_order():
     order = _order(6, 4)
     (mask,) = ref.made_masks(6, [], order)
-    assert torch.equal(mask, order[None, :] < order[:, None])
+    assert torch.equal(mask, order[:, None] < order[None, :])  # [j, i]: order[j] < order[i]
     permutation = torch.argsort(order)  # inputs listed in their order
-    assert torch.equal(mask[permutation][:, permutation], torch.ones(6, 6).tril(-1).bool())
+    assert torch.equal(mask[permutation][:, permutation], torch.ones(6, 6).triu(1).bool())
 
 
 def test_narrow_hidden_layers_stay_autoregressive_and_lose_dependencies():
@@ -134,11 +134,11 @@ def test_narrow_hidden_layers_stay_autoregressive_and_lose_dependencies():
     assert int((jacobian[earlier] == 0).sum()) > 0
 
 
-def test_masks_are_bool_in_linear_layout_and_none_is_the_identity():
+def test_masks_are_bool_in_the_layout_of_w_and_none_is_the_identity():
     order = _order(4, 6)
     kept = order.clone()
     masks = ref.made_masks(4, [5, 3], order)
-    assert [tuple(mask.shape) for mask in masks] == [(5, 4), (3, 5), (4, 3)]
+    assert [tuple(mask.shape) for mask in masks] == [(4, 5), (5, 3), (3, 4)]
     assert all(mask.dtype == torch.bool for mask in masks)
     assert torch.equal(order, kept)
     identity = ref.made_masks(4, [5, 3], torch.arange(4))
@@ -151,7 +151,7 @@ def test_all_false_and_all_true_masks_score_zero(fill, tmp_path):
         "import torch\n\n\n"
         "def made_masks(d, hidden, order=None):\n"
         "    sizes = [d, *hidden, d]\n"
-        f"    return [torch.{fill}(b, a, dtype=torch.bool) for a, b in zip(sizes, sizes[1:])]\n"
+        f"    return [torch.{fill}(a, b, dtype=torch.bool) for a, b in zip(sizes, sizes[1:])]\n"
     )
     result = grade_exercise(exercise_by_id("week06_generative1.made_masks"), tmp_path)
     assert result.score == 0

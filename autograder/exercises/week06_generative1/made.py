@@ -26,9 +26,16 @@ GROUPS = {"values": 3.0, "edge cases": 1.0, "properties": 2.0}
 MADE = reference(MODULE, "made_masks")
 
 
+def reference_masks(d: int, hidden: list[int], order) -> list[torch.Tensor]:
+    """The reference's masks in the (out, in) layout of these checks."""
+    return [mask.T for mask in MADE(d, hidden, order)]
+
+
 # ----------------------------------------------------------------------------------------- masks
 def mask_shapes(d: int, hidden: list[int]) -> list[tuple[int, int]]:
-    """(out_features, in_features) of every linear layer of the d -> hidden -> d network."""
+    """(out_features, in_features) of every linear layer of the d -> hidden -> d network: the
+    layout these checks compute in (``W @ x``); students return the transposes, the layout of ``W``
+    in ``x @ W + b``."""
     sizes = [d, *hidden, d]
     return [(fan_out, fan_in) for fan_in, fan_out in pairwise(sizes)]
 
@@ -40,15 +47,16 @@ def _order(case: Case) -> torch.Tensor:
 
 
 def student_masks(observed: Mapping, case: Case) -> list[torch.Tensor]:
-    """The student's masks as float64 tensors of the expected shapes, or ``Unfit``."""
+    """The student's masks as float64 tensors of the expected shapes, transposed to (out, in), or
+    ``Unfit``."""
     shapes = mask_shapes(case.inputs["d"], case.inputs["hidden"])
     out = observed.get("out")
     if out is None or out.kind != "sequence" or len(out.items) != len(shapes):
         got = "nothing" if out is None else out.describe()
         raise Unfit(f"output: expected a list of {len(shapes)} masks, got {got}")
     return [
-        observed_array({f"output[{layer}]": item}, f"output[{layer}]", shape)
-        for layer, (item, shape) in enumerate(zip(out.items, shapes, strict=True))
+        observed_array({f"output[{layer}]": item}, f"output[{layer}]", (fan_in, fan_out)).T
+        for layer, (item, (fan_out, fan_in)) in enumerate(zip(out.items, shapes, strict=True))
     ]
 
 
@@ -207,7 +215,7 @@ def _with_order(change: Callable[[torch.Tensor], torch.Tensor]):
         if case.inputs["order"] is None:
             return None
         inputs = case.inputs
-        return MADE(inputs["d"], inputs["hidden"], change(inputs["order"]))
+        return reference_masks(inputs["d"], inputs["hidden"], change(inputs["order"]))
 
     return variant
 
@@ -228,7 +236,7 @@ def explained_by_masks(variant: Callable[[Case], list[torch.Tensor] | None]):
         masks = variant(case)
         if masks is None:
             return False
-        right = MADE(case.inputs["d"], case.inputs["hidden"], case.inputs["order"])
+        right = reference_masks(case.inputs["d"], case.inputs["hidden"], case.inputs["order"])
         mistaken = _same_masks(evidence.student, case, masks)
         right_is_variant = all(torch.equal(a, b.bool()) for a, b in zip(right, masks, strict=True))
         return mistaken and not right_is_variant
@@ -236,12 +244,13 @@ def explained_by_masks(variant: Callable[[Case], list[torch.Tensor] | None]):
     return applies
 
 
-def _transposed(evidence: Evidence) -> bool:
+def _linear_layout(evidence: Evidence) -> bool:
+    """The student's masks have the shapes of ``torch.nn.Linear`` weights (out, in)."""
     out = evidence.student.get("out")
     if out is None or out.kind != "sequence":
         return False
     shapes = mask_shapes(evidence.case.inputs["d"], evidence.case.inputs["hidden"])
-    return [tuple(item.shape or ()) for item in out.items] == [(b, a) for a, b in shapes]
+    return [tuple(item.shape or ()) for item in out.items] == shapes
 
 
 MADE_HINTS = (
@@ -267,9 +276,10 @@ MADE_HINTS = (
         explained_by_masks(_with_order(lambda order: torch.arange(order.shape[0]))),
     ),
     Hint(
-        "the masks are in torch.nn.Linear's weight layout (out_features, in_features): the "
-        "first is (hidden[0], d), the last (d, hidden[-1])",
-        all_of(at_stage("shape"), _transposed),
+        "the masks have the layout of W in x @ W + b, (in_features, out_features), not "
+        "torch.nn.Linear's (out_features, in_features): the first is (d, hidden[0]), the last "
+        "(hidden[-1], d)",
+        all_of(at_stage("shape"), _linear_layout),
     ),
     Hint(
         "with no hidden layer the single (d, d) mask goes straight from the inputs to the "

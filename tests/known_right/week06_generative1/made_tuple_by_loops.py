@@ -15,9 +15,9 @@ def made_masks(d, hidden, order=None):
     masks = []
     for layer, (below, above) in enumerate(pairwise(degrees)):
         strict = layer == len(degrees) - 2
-        mask = torch.zeros(len(above), len(below), dtype=torch.bool)
+        mask = torch.zeros(len(below), len(above), dtype=torch.bool)
         for out_unit, high in enumerate(above):
             for in_unit, low in enumerate(below):
-                mask[out_unit, in_unit] = high > low if strict else high >= low
+                mask[in_unit, out_unit] = high > low if strict else high >= low
         masks.append(mask)
     return tuple(masks)

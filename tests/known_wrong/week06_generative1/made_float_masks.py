@@ -5,8 +5,8 @@ EXPECT = {
     "check": "d = 2, float64",
     "message": r"output\[0\]: expected dtype bool .*got float32; hint: the masks are bool tensors",
     "replace": {
-        "masks.append(input_degrees[:, None] > degrees[-1][None, :])\n    return masks": (
-            "masks.append(input_degrees[:, None] > degrees[-1][None, :])\n"
+        "masks.append(degrees[-1][:, None] < input_degrees[None, :])\n    return masks": (
+            "masks.append(degrees[-1][:, None] < input_degrees[None, :])\n"
             "    return [mask.float() for mask in masks]"
         )
     },

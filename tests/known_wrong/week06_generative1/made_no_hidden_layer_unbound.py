@@ -17,7 +17,7 @@ def made_masks(d, hidden, order=None):
     previous, masks = input_degrees, []
     for width in hidden:
         layer = torch.arange(width) % (d - 1) + 1
-        masks.append(layer[:, None] >= previous[None, :])
+        masks.append(previous[:, None] <= layer[None, :])
         previous = layer
-    masks.append(input_degrees[:, None] > layer[None, :])
+    masks.append(layer[:, None] < input_degrees[None, :])
     return masks

@@ -9,8 +9,8 @@ EXPECT = {
     r"hint: out_i must never see x_i",
     "lesson": True,
     "replace": {
-        "masks.append(input_degrees[:, None] > degrees[-1][None, :])": (
-            "masks.append(input_degrees[:, None] >= degrees[-1][None, :])"
+        "masks.append(degrees[-1][:, None] < input_degrees[None, :])": (
+            "masks.append(degrees[-1][:, None] <= input_degrees[None, :])"
         )
     },
 }

@@ -7,5 +7,5 @@ EXPECT = {
     "d out_i / d x_j != 0 for order[j] < order[i]",
     "message": r"out_\d+ does not depend on x_\d+ although order\[\d\] = \d < order\[\d\] = \d .*"
     r"hint: hidden units connect to units of the layer below whose degree is <= their own",
-    "replace": {"later[:, None] >= earlier[None, :]": "later[:, None] > earlier[None, :]"},
+    "replace": {"earlier[:, None] <= later[None, :]": "earlier[:, None] < later[None, :]"},
 }
