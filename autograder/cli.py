@@ -85,6 +85,12 @@ def _add_grade(commands) -> None:
     grade.add_argument(
         "--verbose", "-v", action="store_true", help="table: list every failing check"
     )
+    grade.add_argument(
+        "--plots",
+        metavar="DIR",
+        help="draw a PNG of each exercise that lost points (yours against the reference) into "
+        "DIR; the markdown and github reports link them",
+    )
     grade.epilog = (
         "The table is drawn at the terminal's width; when it is narrower than 80 columns, piped "
         "or written with --output, the same content comes as a plain list."
@@ -264,7 +270,9 @@ def _selected(weeks, ids):
         raise UsageError(str(error)) from error
 
 
-def _grade(submission: str, weeks, ids, device: str, seed: int | None, jobs: int, timeout=None):
+def _grade(
+    submission: str, weeks, ids, device: str, seed: int | None, jobs: int, timeout=None, plots=None
+):
     from autograder import recorded, server
 
     # first: the server imports torch (and matplotlib, if the submission plots) while we do too
@@ -292,6 +300,7 @@ def _grade(submission: str, weeks, ids, device: str, seed: int | None, jobs: int
                 jobs=jobs,
                 on_result=advance,
                 timeout=timeout,
+                plots=plots,
             )
     except recorded.RecordingError as error:
         raise UsageError(str(error)) from error
@@ -303,7 +312,14 @@ def _run_grade(args) -> int:
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     report = _grade(
-        args.submission, args.week, args.exercise, args.device, args.seed, args.jobs, args.timeout
+        args.submission,
+        args.week,
+        args.exercise,
+        args.device,
+        args.seed,
+        args.jobs,
+        args.timeout,
+        plots=None if args.plots is None else Path(args.plots),
     )
     if args.format == "table":
         width = None if args.output else _terminal_width()

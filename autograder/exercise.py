@@ -40,6 +40,8 @@ class Exercise:
     hints: tuple[Hint, ...] = ()
     timeout: float = 20.0  # CPU seconds for all cases together (wall clock: twice that plus 10 s)
     devices: tuple[str, ...] = ("cpu", "cuda")  # devices the exercise runs on when available
+    # draws a failure (``ml4p grade --plots``): picture(figure, case, key, yours, expected) -> bool
+    picture: Callable[..., None] | None = None
 
     @property
     def id(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from autograder import plain, recorded, server
+from autograder import failure_plots, plain, recorded, server
 from autograder.case import Case, CaseRng, case_seed, reference_inputs
 from autograder.compare import (
     FORBIDDEN_CHECK,
@@ -81,11 +81,13 @@ def grade(
     on_result: Callable[[ExerciseResult], None] | None = None,
     timeout: float | None = None,
     sandboxed: bool = True,
+    plots: Path | None = None,
 ) -> Report:
     """Grade every exercise of ``exercises`` found in the ``submission`` directory.
 
     ``timeout`` (seconds of CPU time) replaces every exercise's own limit; ``sandboxed=False`` runs
-    the workers without their hardening (only to measure what the isolation costs).
+    the workers without their hardening (only to measure what the isolation costs); ``plots``: a
+    folder for a picture of each exercise that lost points (``failure_plots``).
     """
     _turn_off_tf32()
     devices = resolve_devices(device)
@@ -100,9 +102,9 @@ def grade(
         for exercise in exercises:
             in_flight.append(_start(exercise, Path(submission), seed, devices, sandboxed))
             while len(in_flight) >= max(1, jobs):
-                _finish(in_flight.pop(0), results, on_result)
+                _finish(in_flight.pop(0), results, on_result, plots)
         while in_flight:
-            _finish(in_flight.pop(0), results, on_result)
+            _finish(in_flight.pop(0), results, on_result, plots)
     finally:  # a grader fault must not leave workers behind
         for pending in in_flight:
             if pending.worker is not None:
@@ -146,7 +148,7 @@ def _start(
     return _Pending(exercise, cases, file, worker, reference, static)
 
 
-def _finish(pending: _Pending, results: dict, on_result) -> None:
+def _finish(pending: _Pending, results: dict, on_result, plots: Path | None = None) -> None:
     if pending.file.problem is not None:
         run = WorkerRun(load_status="error", load_message=pending.file.problem)
     elif pending.worker is None:
@@ -155,6 +157,11 @@ def _finish(pending: _Pending, results: dict, on_result) -> None:
         run = pending.worker.collect()
     run.notes = [*pending.file.notes, *run.notes]
     result = assemble(pending.exercise, pending.cases, pending.reference, run, pending.static)
+    if plots is not None and result.status in ("partial", "failed"):
+        outcomes = [outcome_of(run.cases.get(case.name), run) for case in pending.cases]
+        args = (pending.exercise, pending.cases, pending.reference, outcomes, result, plots)
+        picture = failure_plots.draw_failure(*args)
+        result.plot = "" if picture is None else picture.as_posix()
     results[result.id] = result
     if on_result is not None:
         on_result(result)

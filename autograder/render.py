@@ -140,14 +140,18 @@ def markdown(report: Report) -> str:
     for exercise in report.exercises:
         lines.append(f"| `{exercise.id}` | {exercise.status} | {_score(exercise)} |")
     for exercise in report.exercises:
-        if failed_checks(exercise) or exercise.notes:
+        if failed_checks(exercise) or exercise.notes or exercise.plot:
             lines += ["", f"### `{exercise.id}`", "", *markdown_details(exercise)]
     return "\n".join(lines) + "\n"
 
 
 def markdown_details(exercise: ExerciseResult) -> list[str]:
-    """The lines under an exercise (every failing check listed) as Markdown list items."""
-    return [f"- {_markdown_escape(line)}" for line in details(exercise, verbose=True)]
+    """The lines under an exercise (every failing check listed) as Markdown list items, then its
+    picture (``--plots``), if one was drawn."""
+    lines = [f"- {_markdown_escape(line)}" for line in details(exercise, verbose=True)]
+    if exercise.plot:
+        lines += ["", f"![yours against the reference]({exercise.plot})"]
+    return lines
 
 
 def _markdown_escape(text: str) -> str:

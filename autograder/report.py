@@ -8,7 +8,10 @@ JSON shape (keys may be added, none removed)::
                     "checks": [{"name": "large logits, float32", "passed": false, "points": 0.0,
                                 "max_points": 0.5, "message": "...", "group": "stability"}],
                     "notes": ["at import: default dtype torch.float32 -> torch.float64 (undone)"],
-                    "groups": [{"name": "values", "points": 0.5, "max_points": 0.5}]}]}
+                    "groups": [{"name": "values", "points": 0.5, "max_points": 0.5}],
+                    "plot": ""}]}
+
+``plot`` is the PNG that ``ml4p grade --plots DIR`` drew of the exercise's failure ("" when none).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     groups: list[GroupTotal] = field(default_factory=list)
+    plot: str = ""  # the picture of the failure (``--plots``), a PNG path; "" when none
 
     @classmethod
     def from_dict(cls, data: dict) -> ExerciseResult:
@@ -63,6 +67,7 @@ class ExerciseResult:
             checks=[CheckResult(**check) for check in data.get("checks", [])],
             notes=list(data.get("notes", [])),
             groups=[GroupTotal(**group) for group in data.get("groups", [])],
+            plot=data.get("plot", ""),
         )
 
 

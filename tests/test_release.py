@@ -138,6 +138,10 @@ def test_the_workflow_commands_write_the_summary_and_the_annotations(installed, 
     assert len(orbit) == 1 and "file=assignments/week04_symmetry.py,line=" in orbit[0]
     assert int(orbit[0].split(",line=")[1].split(",")[0]) > solution_line  # the appended def
     assert "| `week04_symmetry.lattice_orbit` | failed | 0.00 / 1 |" in summary.read_text()
+    picture = "ml4p-plots/week04_symmetry.lattice_orbit.png"
+    assert (out / picture).read_bytes().startswith(b"\x89PNG")
+    assert f"]({picture})" in summary.read_text()
+    assert any(step.get("with", {}).get("path") == "ml4p-plots/" for step in steps)
 
 
 def test_hard_coded_public_outputs_pass_public_mode_and_fail_the_hidden_grading(

@@ -38,6 +38,7 @@ from autograder.case import (
 )
 from autograder.compare import first_difference
 from autograder.exercise import Exercise
+from autograder.exercises.week08_pinn.picture import residual_field
 from autograder.hints import Evidence, Hint, all_of, at_stage, explained_by, failed_on
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.plain import Observed
@@ -467,5 +468,6 @@ EXERCISES = [
         "differentiable in the parameters of u_fn, or a PINN loss cannot train them",
         forbidden=FORBIDDEN,
         hints=HINTS,
+        picture=residual_field,
     )
 ]

@@ -41,6 +41,7 @@ from autograder.exercises.week08_pinn.burgers import (
     _values_passed,
     build_field,
 )
+from autograder.exercises.week08_pinn.picture import residual_field
 from autograder.hints import Evidence, Hint, all_of, explained_by
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp
@@ -423,5 +424,6 @@ EXERCISES = [
         "and u_xx silently comes out zero",
         forbidden=FORBIDDEN,
         hints=HEAT_HINTS,
+        picture=residual_field,
     ),
 ]
