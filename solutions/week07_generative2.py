@@ -515,6 +515,84 @@ def leapfrog_step(
 
 
 # %% [markdown]
+# ### Hamiltonian Monte Carlo
+# To sample `p(q) = exp(-V(q)) / Z`, HMC draws a fresh momentum `p0 ~ N(0, I)`, integrates Hamilton's
+# equations for `H(q, p) = V(q) + |p|^2/2` with n_leap leapfrog steps, and accepts the end point
+# with the Metropolis probability `min(1, exp(-(H_new - H_old)))`. Leapfrog is reversible and
+# volume preserving, so this test, on the change of the *total* energy, leaves
+# `exp(-H) = exp(-V) N(p; 0, I)` and therefore the target `exp(-V)` exactly invariant, whatever the
+# step size: a large dt only lowers the acceptance rate.
+
+
+# %%
+def hmc_step(
+    q: torch.Tensor,
+    energy_fn: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    n_leap: int,
+    p0: torch.Tensor,
+    log_u: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One Hamiltonian Monte Carlo transition (unit mass) with injected momenta and uniforms.
+
+    Exercise ``week07_generative2.hmc_step``.
+
+    Math (per sample b; H(q, p) = V(q) + |p|^2 / 2, V = ``energy_fn``):
+        (q*, p*) = n_leap kick-drift-kick leapfrog steps of size dt from (q_b, p0_b), with
+                   grad V from autograd and inv_mass = 1
+        accepted_b = log_u_b < -(H(q*, p*) - H(q_b, p0_b))       (strictly less)
+        q_new_b = q*   where accepted_b,   q_b   elsewhere
+    Args:
+        q: current positions, shape ``(B, n)``, float32 or float64.
+        energy_fn: callable ``(B, n) -> (B,)`` giving the potential V of each sample; differentiable
+            by autograd. Take its gradient yourself, e.g. with ``torch.autograd.grad`` on
+            ``energy_fn(x).sum()``, inside ``torch.enable_grad()``: ``hmc_step`` must work also when
+            it is called under ``torch.no_grad()`` (as sampling loops usually are).
+        dt: leapfrog time step, a Python float.
+        n_leap: number of leapfrog steps, a Python int >= 1.
+        p0: initial momenta, standard normal, same shape, dtype and device as ``q``.
+        log_u: logarithms of uniform numbers, shape ``(B,)``, same dtype and device as ``q``.
+    Returns:
+        ``(q_new, accepted)``: ``q_new`` shaped like ``q`` with its dtype and device, carrying no
+        autograd graph (``q_new.requires_grad`` is False); ``accepted`` a bool tensor of shape
+        ``(B,)`` on ``q``'s device. The momenta are not returned (HMC draws fresh ones each step).
+    Numerics:
+        ``log_u = -inf`` accepts every proposal: ``q_new`` is then the end of n_leap leapfrog steps;
+        ``log_u = +inf`` rejects every one: ``q_new`` equals ``q``. A proposal whose energy is nan
+        is rejected (the comparison is False). Chains started from the target ``exp(-V)`` stay
+        distributed as the target after any number of transitions.
+    Properties the grader checks: ``accepted`` and ``q_new`` against the formula for injected
+    ``p0`` and ``log_u``, the call under ``torch.no_grad()``, ``q_new`` without autograd graph, the
+    all-accept and all-reject limits, and that 10000 chains started from a correlated Gaussian
+    target keep its mean and covariance over three transitions (within 5 standard errors).
+    Allowed: any torch operation that does not draw random numbers; you may call your own
+    ``leapfrog_step`` above (it is then graded as part of this exercise). Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): ``p0`` and ``log_u`` are given.
+    Inputs are never modified in place: do not modify ``q``, ``p0`` or ``log_u``.
+    """
+
+    ### BEGIN SOLUTION
+    def grad_V(x: torch.Tensor) -> torch.Tensor:
+        with torch.enable_grad():
+            x = x.detach().requires_grad_(True)
+            (force,) = torch.autograd.grad(energy_fn(x).sum(), x)
+        return force
+
+    def hamiltonian(x: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        return energy_fn(x) + 0.5 * p.square().sum(dim=-1)
+
+    q_start, p_start = q.detach(), p0.detach()
+    q_end, p_end = q_start, p_start
+    for _ in range(n_leap):
+        q_end, p_end = leapfrog_step(q_end, p_end, grad_V, dt)
+    with torch.no_grad():
+        energy_change = hamiltonian(q_end, p_end) - hamiltonian(q_start, p_start)
+    accepted = log_u < -energy_change
+    return torch.where(accepted[:, None], q_end, q_start), accepted
+    ### END SOLUTION
+
+
+# %% [markdown]
 # ### Langevin dynamics
 # The overdamped Langevin equation `dx = grad ln p(x) dt + sqrt(2) dW` has the density p as its
 # stationary distribution, and it needs only the score `grad ln p`, which is what a diffusion model
