@@ -212,3 +212,23 @@ def hmc_step(
         gain = total_energy(q.detach(), p0.detach()) - total_energy(position, momentum)
     accepted = torch.lt(log_u, gain)
     return torch.where(accepted.unsqueeze(-1), position, q.detach()), accepted
+
+
+def annealed_langevin(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    sigmas: torch.Tensor,
+    n_steps: int,
+    eps0: float,
+    noises: torch.Tensor,
+) -> torch.Tensor:
+    """Reference for week07_generative2.annealed_langevin: the schedule flattened into one list of
+    (sigma, alpha) pairs, each step the reference ``langevin_step`` with the per-sample eps alpha."""
+    batch = x.shape[0]
+    alphas = eps0 * (sigmas / sigmas[-1]).square()
+    schedule = [(level, step) for level in range(sigmas.shape[0]) for step in range(n_steps)]
+    for level, step in schedule:
+        sigma_b = torch.full((batch,), 1.0, dtype=x.dtype, device=x.device) * sigmas[level]
+        eps = alphas[level].expand(batch)
+        x = langevin_step(x, lambda y, s=sigma_b: score_fn(y, s), eps, noises[level, step])
+    return x

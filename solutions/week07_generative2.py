@@ -645,6 +645,75 @@ def langevin_step(
 
 
 # %% [markdown]
+# ### Annealed Langevin dynamics (NCSN)
+# A score network trained by denoising score matching knows the score of the data smeared at each
+# noise level sigma. Far from the data the score of the sharp density is unreliable, so annealed
+# Langevin dynamics (Song and Ermon 2019) runs Langevin steps at a decreasing sequence of noise
+# levels `sigma_1 > ... > sigma_L`, with the step size scaled as `alpha_i = eps0 sigma_i^2 / sigma_L^2`:
+# large moves while the smeared density is broad, small ones as it sharpens. The scaling keeps the
+# signal-to-noise ratio of each step the same at every level.
+
+
+# %%
+def annealed_langevin(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    sigmas: torch.Tensor,
+    n_steps: int,
+    eps0: float,
+    noises: torch.Tensor,
+) -> torch.Tensor:
+    r"""Annealed Langevin dynamics over a decreasing sequence of noise levels, injected noise.
+
+    Exercise ``week07_generative2.annealed_langevin``.
+
+    Math (NCSN, Song and Ermon 2019, Algorithm 1; L = len(sigmas), sigma_L the last, smallest):
+        for i = 1 .. L:
+            alpha_i = eps0 * sigma_i^2 / sigma_L^2
+            repeat n_steps times (t = 1 .. n_steps):
+                x <- x + (alpha_i / 2) * score_fn(x, sigma_b) + sqrt(alpha_i) * noises[i, t]
+        with sigma_b the ``(B,)`` tensor filled with sigma_i.
+    Args:
+        x: initial states, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
+            float64.
+        score_fn: callable ``score_fn(x, sigma_b)`` returning the score of the data smeared at
+            noise level sigma, shaped like ``x``, exactly as in ``dsm_loss``: call it on the whole
+            batch, with ``sigma_b`` ALWAYS a ``(B,)`` tensor of ``x``'s dtype and device (one
+            sigma per sample, all equal to sigma_i here).
+        sigmas: noise levels, a 1-D tensor of shape ``(L,)``, decreasing, same dtype and device as
+            ``x``.
+        n_steps: Langevin steps per noise level, a Python int >= 1.
+        eps0: step size at the smallest noise level sigma_L, a Python float.
+        noises: standard normal noise, shape ``(L, n_steps, *x.shape)``, same dtype and device as
+            ``x``; ``noises[i, t]`` is the noise of step t at level i (0-based).
+    Returns:
+        The states after all ``L * n_steps`` steps, shaped like ``x``, with its dtype and device.
+        Autograd through the result is not required (you may sample under ``torch.no_grad()``).
+    Numerics:
+        For Gaussian data N(mu, s^2) the smeared score is exact, ``-(x - mu)/(s^2 + sigma^2)``, and
+        each step maps the mean m and variance v of the chains linearly:
+        ``m' = m + a (mu - m)``, ``v' = (1 - a)^2 v + alpha`` with ``a = alpha / (2 (s^2 + sigma^2))``.
+    Properties the grader checks: the result against the formula for injected noise (vector and
+    image-shaped states), the ``sigma_b`` given to ``score_fn``, and that the mean and variance of
+    20000 Gaussian chains after the schedule follow the recursion above (within 5 standard errors).
+    Allowed: any torch operation that does not draw random numbers; you may call your own
+    ``langevin_step`` above (it is then graded as part of this exercise). Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): the noise is given. Inputs are
+    never modified in place: do not modify ``x``, ``sigmas`` or ``noises``.
+    """
+    ### BEGIN SOLUTION
+    batch = x.shape[0]
+    smallest = sigmas[-1]
+    for level, sigma in enumerate(sigmas):
+        alpha = eps0 * sigma**2 / smallest**2
+        sigma_b = sigma.expand(batch)
+        for step in range(n_steps):
+            x = x + 0.5 * alpha * score_fn(x, sigma_b) + torch.sqrt(alpha) * noises[level, step]
+    return x
+    ### END SOLUTION
+
+
+# %% [markdown]
 # ### Noising processes of diffusion models (score SDE)
 # A diffusion model corrupts data x0 by a stochastic differential equation whose marginal at time
 # t in [0, 1] is Gaussian, `x_t ~ N(mean(t, x0), std(t)^2 I)`. The variance-preserving SDE

@@ -1,4 +1,5 @@
-"""Trust tests for the week 7 reference, dynamics part (leapfrog, Langevin, noising SDEs).
+"""Trust tests for the week 7 reference, dynamics part (leapfrog, HMC, Langevin, annealed Langevin,
+noising SDEs).
 
 The marginals of ``ml4p_ref.week07_generative2`` are checked against oracles written here: the moment
 equations of the SDEs differentiated by autograd (VP: d ln m/dt = -beta(t)/2 and
@@ -8,7 +9,9 @@ against its stationary variance s^2/(1 - eps/(4 s^2)) on a long run of many chai
 per sample; the leapfrog step against the harmonic one-step matrix, the exactly conserved modified
 energy, an autograd Jacobian (M^T J M = J) and its second-order global error; the HMC step
 against the one-step matrix to the power n_leap, the Metropolis test decided by the exactly
-conserved modified energy of the harmonic oscillator, and a Gaussian target kept and reached.
+conserved modified energy of the harmonic oscillator, and a Gaussian target kept and reached;
+annealed Langevin dynamics written out per level and against the exact mean and variance
+recursion on Gaussian data (whose fixed point is the ULA variance of curriculum 4.3).
 The last tests of each part compare the instructor solution with the reference on seeded
 inputs.
 """
@@ -393,3 +396,72 @@ def test_solution_hmc_matches_reference(dtype: torch.dtype) -> None:
     # five steps of a stiff force: the grader's float32 tolerance (rtol 1e-5), not a closed form's
     rtol = 1e-12 if dtype == torch.float64 else 1e-5
     torch.testing.assert_close(q_new.double(), expected[0], rtol=rtol, atol=rtol * 1e-1)
+
+
+# ---------------------------------------------------------------- annealed Langevin: oracles
+def smeared_gaussian_score(mu: float, variance: float):
+    """The exact score of N(mu, variance) smeared with noise sigma_b: -(x - mu)/(s^2 + sigma^2)."""
+    return lambda x, sigma_b: -(x - mu) / (variance + sigma_b[:, None] ** 2)
+
+
+def test_annealed_langevin_written_out_per_level() -> None:
+    sigmas = torch.tensor([2.0, 0.9, 0.3], dtype=torch.float64)
+    x, noises = randn(4, 3, seed=50), randn(3, 2, 4, 3, seed=51)
+    score = smeared_gaussian_score(0.4, 0.7)
+    seen = []
+
+    def recording_score(y: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
+        seen.append(sigma_b.clone())
+        return score(y, sigma_b)
+
+    out = ref.annealed_langevin(x, recording_score, sigmas, 2, 0.05, noises)
+    expected = x.clone()
+    for level, sigma in enumerate([2.0, 0.9, 0.3]):
+        alpha = 0.05 * sigma**2 / 0.3**2
+        for step in range(2):
+            drift = -(expected - 0.4) / (0.7 + sigma**2)
+            expected = expected + alpha / 2 * drift + math.sqrt(alpha) * noises[level, step]
+    torch.testing.assert_close(out, expected, rtol=1e-14, atol=1e-14)
+    assert [tuple(s.shape) for s in seen] == [(4,)] * 6
+    assert [float(s[0]) for s in seen] == [2.0, 2.0, 0.9, 0.9, 0.3, 0.3]
+
+
+def test_annealed_langevin_follows_the_gaussian_moment_recursion() -> None:
+    """Data N(mu, s^2): each step maps (m, v) to (m + a (mu - m), (1 - a)^2 v + alpha), a =
+    alpha/(2 (s^2 + sigma^2)); its fixed point at one level is curriculum 4.3's ULA variance."""
+    from autograder.exercises.week07_generative2.annealed import schedule_moments
+
+    mu, variance, sigmas, steps, eps0 = 0.8, 0.5, [3.0, 1.5, 0.6], 3, 0.05
+    inputs = {"mu": mu, "variance": variance, "sigmas": sigmas, "n_steps": steps, "eps0": eps0}
+    mean, var = schedule_moments(inputs, -1.0, 4.0)
+    x = -1.0 + 2.0 * randn(200_000, 1, seed=52)
+    noises = randn(3, steps, 200_000, 1, seed=53)
+    sigma_tensor = torch.tensor(sigmas, dtype=torch.float64)
+    out = ref.annealed_langevin(
+        x, smeared_gaussian_score(mu, variance), sigma_tensor, steps, eps0, noises
+    )
+    squares = (out - mean).square()
+    assert abs(float(out.mean()) - mean) <= 5 * float(out.std()) / math.sqrt(out.numel())
+    assert abs(float(squares.mean()) - var) <= 5 * float(squares.std()) / math.sqrt(out.numel())
+    # one level run long: s^2 + sigma^2 = 1.5, alpha = 0.3 -> 1.5 / (1 - 0.3/6) = 1.5789 [verified]
+    long_run = {"mu": 0.0, "variance": 1.2, "sigmas": [0.3**0.5], "n_steps": 400, "eps0": 0.3}
+    assert abs(schedule_moments(long_run, 0.0, 1.0)[1] - 1.5 / (1 - 0.3 / 6)) < 1e-12
+    assert abs(1.5 / (1 - 0.3 / 6) - 1.5789) < 1e-4
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_solution_annealed_langevin_matches_reference(dtype: torch.dtype) -> None:
+    sigmas = torch.tensor([1.5, 0.7, 0.2], dtype=dtype)
+    x, noises = randn(5, 2, 2, seed=54, dtype=dtype), randn(3, 2, 5, 2, 2, seed=55, dtype=dtype)
+    weight = randn(4, 4, seed=56, dtype=dtype)
+
+    def score(y: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
+        flat = torch.tanh(y.reshape(y.shape[0], -1) @ weight.to(y.dtype))
+        return flat.reshape(y.shape) / sigma_b[:, None, None]
+
+    copies = (x.clone(), noises.clone(), sigmas.clone())
+    actual = sol.annealed_langevin(x, score, sigmas, 2, 0.01, noises)
+    assert all(torch.equal(a, b) for a, b in zip((x, noises, sigmas), copies, strict=True))
+    expected = ref.annealed_langevin(x.double(), score, sigmas.double(), 2, 0.01, noises.double())
+    assert actual.dtype == dtype
+    assert_matches(actual, expected, dtype)
