@@ -105,7 +105,7 @@ def hmc_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str,
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
         return {RETURNED: out}
     graph = bool(getattr(out[0], "requires_grad", False))
-    return {ACCEPTED: out[1], Q_NEW: out[0], GRAPH: torch.tensor(graph)}
+    return {ACCEPTED: out[1], Q_NEW: out[0], GRAPH: torch.tensor(graph, device=inputs["q"].device)}
 
 
 def _chain(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
