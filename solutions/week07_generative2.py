@@ -453,8 +453,9 @@ def hutchinson_divergence(
 
 # %% [markdown]
 # ## Dynamics: Hamiltonian Monte Carlo, Langevin and diffusion
-# Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator, Langevin
-# dynamics driven by the score, and the noising processes of diffusion models.
+# Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator and the
+# Monte Carlo sampler built on it, Langevin dynamics driven by the score and its annealed version
+# over decreasing noise levels, and the noising processes of diffusion models.
 
 
 # %% [markdown]
