@@ -377,9 +377,9 @@ def test_hmc_keeps_the_gaussian_target_and_reaches_it() -> None:
     """exp(-V) is invariant (chains drawn from it stay there) and attracting (chains started at a
     point reach it); leapfrog alone, without the test, would not keep it at dt = 0.6."""
     factor = torch.linalg.cholesky(torch.linalg.inv(PRECISION))
-    start = randn(40_000, 2, seed=37) @ factor.T
+    start = randn(20_000, 2, seed=37) @ factor.T
     assert_gaussian_target(run_chains(start, 3, seed=38))
-    assert_gaussian_target(run_chains(torch.full((40_000, 2), 2.0, dtype=torch.float64), 15, 39))
+    assert_gaussian_target(run_chains(torch.full((20_000, 2), 2.0, dtype=torch.float64), 15, 39))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
