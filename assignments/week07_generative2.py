@@ -399,8 +399,9 @@ def hutchinson_divergence(
 
 # %% [markdown]
 # ## Dynamics: Hamiltonian Monte Carlo, Langevin and diffusion
-# Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator, Langevin
-# dynamics driven by the score, and the noising processes of diffusion models.
+# Sampling by simulating dynamics: Hamiltonian dynamics with a symplectic integrator and the
+# Monte Carlo sampler built on it, Langevin dynamics driven by the score and its annealed version
+# over decreasing noise levels, and the noising processes of diffusion models.
 
 
 # %% [markdown]
@@ -458,6 +459,68 @@ def leapfrog_step(
 
 
 # %% [markdown]
+# ### Hamiltonian Monte Carlo
+# To sample `p(q) = exp(-V(q)) / Z`, HMC draws a fresh momentum `p0 ~ N(0, I)`, integrates Hamilton's
+# equations for `H(q, p) = V(q) + |p|^2/2` with n_leap leapfrog steps, and accepts the end point
+# with the Metropolis probability `min(1, exp(-(H_new - H_old)))`. Leapfrog is reversible and
+# volume preserving, so this test, on the change of the *total* energy, leaves
+# `exp(-H) = exp(-V) N(p; 0, I)` and therefore the target `exp(-V)` exactly invariant, whatever the
+# step size: a large dt only lowers the acceptance rate.
+
+
+# %%
+def hmc_step(
+    q: torch.Tensor,
+    energy_fn: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    n_leap: int,
+    p0: torch.Tensor,
+    log_u: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One Hamiltonian Monte Carlo transition (unit mass) with injected momenta and uniforms.
+
+    Exercise ``week07_generative2.hmc_step``.
+
+    Math (per sample b; H(q, p) = V(q) + |p|^2 / 2, V = ``energy_fn``):
+        (q*, p*) = n_leap kick-drift-kick leapfrog steps of size dt from (q_b, p0_b), with
+                   grad V from autograd and inv_mass = 1
+        accepted_b = log_u_b < -(H(q*, p*) - H(q_b, p0_b))       (strictly less)
+        q_new_b = q*   where accepted_b,   q_b   elsewhere
+    Args:
+        q: current positions, shape ``(B, n)``, float32 or float64.
+        energy_fn: callable ``(B, n) -> (B,)`` giving the potential V of each sample; differentiable
+            by autograd. Take its gradient yourself, e.g. with ``torch.autograd.grad`` on
+            ``energy_fn(x).sum()``, inside ``torch.enable_grad()``: ``hmc_step`` must work also when
+            it is called under ``torch.no_grad()`` (as sampling loops usually are).
+        dt: leapfrog time step, a Python float.
+        n_leap: number of leapfrog steps, a Python int >= 1.
+        p0: initial momenta, standard normal, same shape, dtype and device as ``q``.
+        log_u: logarithms of uniform numbers, shape ``(B,)``, same dtype and device as ``q``.
+    Returns:
+        ``(q_new, accepted)``: ``q_new`` shaped like ``q`` with its dtype and device, carrying no
+        autograd graph (``q_new.requires_grad`` is False); ``accepted`` a bool tensor of shape
+        ``(B,)`` on ``q``'s device. The momenta are not returned (HMC draws fresh ones each step).
+    Numerics:
+        ``log_u = -inf`` accepts every proposal: ``q_new`` is then the end of n_leap leapfrog steps;
+        ``log_u = +inf`` rejects every one: ``q_new`` equals ``q``. A proposal whose energy is nan
+        is rejected (the comparison is False). Chains started from the target ``exp(-V)`` stay
+        distributed as the target after any number of transitions.
+    Properties the grader checks: ``accepted`` and ``q_new`` against the formula for injected
+    ``p0`` and ``log_u``, the call under ``torch.no_grad()``, ``q_new`` without autograd graph, the
+    all-accept and all-reject limits, and that 10000 chains started from a correlated Gaussian
+    target keep its mean and covariance over three transitions (within 5 standard errors).
+    Allowed: any torch operation that does not draw random numbers; you may call your own
+    ``leapfrog_step`` above (it is then graded as part of this exercise). Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): ``p0`` and ``log_u`` are given.
+    Inputs are never modified in place: do not modify ``q``, ``p0`` or ``log_u``.
+    """
+
+    raise NotImplementedError(
+        "week07_generative2.hmc_step: One Hamiltonian Monte Carlo transition (unit mass) with injected momenta and uniforms."
+    )
+
+
+# %% [markdown]
 # ### Langevin dynamics
 # The overdamped Langevin equation `dx = grad ln p(x) dt + sqrt(2) dW` has the density p as its
 # stationary distribution, and it needs only the score `grad ln p`, which is what a diffusion model
@@ -501,6 +564,68 @@ def langevin_step(
     """
     raise NotImplementedError(
         "week07_generative2.langevin_step: One step of the unadjusted Langevin algorithm with injected Gaussian noise."
+    )
+
+
+# %% [markdown]
+# ### Annealed Langevin dynamics (NCSN)
+# A score network trained by denoising score matching knows the score of the data smeared at each
+# noise level sigma. Far from the data the score of the sharp density is unreliable, so annealed
+# Langevin dynamics (Song and Ermon 2019) runs Langevin steps at a decreasing sequence of noise
+# levels `sigma_1 > ... > sigma_L`, with the step size scaled as `alpha_i = eps0 sigma_i^2 / sigma_L^2`:
+# large moves while the smeared density is broad, small ones as it sharpens. The scaling keeps the
+# signal-to-noise ratio of each step the same at every level.
+
+
+# %%
+def annealed_langevin(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    sigmas: torch.Tensor,
+    n_steps: int,
+    eps0: float,
+    noises: torch.Tensor,
+) -> torch.Tensor:
+    r"""Annealed Langevin dynamics over a decreasing sequence of noise levels, injected noise.
+
+    Exercise ``week07_generative2.annealed_langevin``.
+
+    Math (NCSN, Song and Ermon 2019, Algorithm 1; L = len(sigmas), sigma_L the last, smallest):
+        for i = 1 .. L:
+            alpha_i = eps0 * sigma_i^2 / sigma_L^2
+            repeat n_steps times (t = 1 .. n_steps):
+                x <- x + (alpha_i / 2) * score_fn(x, sigma_b) + sqrt(alpha_i) * noises[i, t]
+        with sigma_b the ``(B,)`` tensor filled with sigma_i.
+    Args:
+        x: initial states, shape ``(B, ...)`` (e.g. ``(B, D)`` or ``(B, C, H, W)``), float32 or
+            float64.
+        score_fn: callable ``score_fn(x, sigma_b)`` returning the score of the data smeared at
+            noise level sigma, shaped like ``x``, exactly as in ``dsm_loss``: call it on the whole
+            batch, with ``sigma_b`` ALWAYS a ``(B,)`` tensor of ``x``'s dtype and device (one
+            sigma per sample, all equal to sigma_i here).
+        sigmas: noise levels, a 1-D tensor of shape ``(L,)``, decreasing, same dtype and device as
+            ``x``.
+        n_steps: Langevin steps per noise level, a Python int >= 1.
+        eps0: step size at the smallest noise level sigma_L, a Python float.
+        noises: standard normal noise, shape ``(L, n_steps, *x.shape)``, same dtype and device as
+            ``x``; ``noises[i, t]`` is the noise of step t at level i (0-based).
+    Returns:
+        The states after all ``L * n_steps`` steps, shaped like ``x``, with its dtype and device.
+        Autograd through the result is not required (you may sample under ``torch.no_grad()``).
+    Numerics:
+        For Gaussian data N(mu, s^2) the smeared score is exact, ``-(x - mu)/(s^2 + sigma^2)``, and
+        each step maps the mean m and variance v of the chains linearly:
+        ``m' = m + a (mu - m)``, ``v' = (1 - a)^2 v + alpha`` with ``a = alpha / (2 (s^2 + sigma^2))``.
+    Properties the grader checks: the result against the formula for injected noise (vector and
+    image-shaped states), the ``sigma_b`` given to ``score_fn``, and that the mean and variance of
+    20000 Gaussian chains after the schedule follow the recursion above (within 5 standard errors).
+    Allowed: any torch operation that does not draw random numbers; you may call your own
+    ``langevin_step`` above (it is then graded as part of this exercise). Forbidden: drawing random
+    numbers (``torch.randn``, ``torch.rand``, ``torch.normal``, ...): the noise is given. Inputs are
+    never modified in place: do not modify ``x``, ``sigmas`` or ``noises``.
+    """
+    raise NotImplementedError(
+        "week07_generative2.annealed_langevin: Annealed Langevin dynamics over a decreasing sequence of noise levels, injected noise."
     )
 
 

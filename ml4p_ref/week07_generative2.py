@@ -180,3 +180,55 @@ def leapfrog_step(
     p_half = kick(q, p)
     q_new = torch.addcmul(q, weight * dt, p_half)
     return q_new, kick(q_new, p_half)
+
+
+def hmc_step(
+    q: torch.Tensor,
+    energy_fn: Callable[[torch.Tensor], torch.Tensor],
+    dt: float,
+    n_leap: int,
+    p0: torch.Tensor,
+    log_u: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Reference for week07_generative2.hmc_step: the force by autograd on a fresh leaf with grad
+    mode forced on, the leapfrog half kicks between drifts merged into full kicks, the Metropolis
+    test on the total energy."""
+
+    def force(x: torch.Tensor) -> torch.Tensor:
+        with torch.set_grad_enabled(True):
+            leaf = x.detach().clone().requires_grad_(True)
+            energy = energy_fn(leaf)
+            return torch.autograd.grad(energy, leaf, torch.ones_like(energy))[0]
+
+    def total_energy(x: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
+        return energy_fn(x) + torch.linalg.vector_norm(p, dim=-1).square() / 2
+
+    position, momentum = q.detach(), p0.detach() - dt / 2 * force(q.detach())
+    for step in range(n_leap):
+        position = position + dt * momentum
+        kick = dt if step < n_leap - 1 else dt / 2
+        momentum = momentum - kick * force(position)
+    with torch.no_grad():
+        gain = total_energy(q.detach(), p0.detach()) - total_energy(position, momentum)
+    accepted = torch.lt(log_u, gain)
+    return torch.where(accepted.unsqueeze(-1), position, q.detach()), accepted
+
+
+def annealed_langevin(
+    x: torch.Tensor,
+    score_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    sigmas: torch.Tensor,
+    n_steps: int,
+    eps0: float,
+    noises: torch.Tensor,
+) -> torch.Tensor:
+    """Reference for week07_generative2.annealed_langevin: the schedule flattened into one list of
+    (sigma, alpha) pairs, each step the reference ``langevin_step`` with the per-sample eps alpha."""
+    batch = x.shape[0]
+    alphas = eps0 * (sigmas / sigmas[-1]).square()
+    schedule = [(level, step) for level in range(sigmas.shape[0]) for step in range(n_steps)]
+    for level, step in schedule:
+        sigma_b = torch.full((batch,), 1.0, dtype=x.dtype, device=x.device) * sigmas[level]
+        eps = alphas[level].expand(batch)
+        x = langevin_step(x, lambda y, s=sigma_b: score_fn(y, s), eps, noises[level, step])
+    return x

@@ -1,4 +1,5 @@
-"""Trust tests for the week 7 reference, dynamics part (leapfrog, Langevin, noising SDEs).
+"""Trust tests for the week 7 reference, dynamics part (leapfrog, HMC, Langevin, annealed Langevin,
+noising SDEs).
 
 The marginals of ``ml4p_ref.week07_generative2`` are checked against oracles written here: the moment
 equations of the SDEs differentiated by autograd (VP: d ln m/dt = -beta(t)/2 and
@@ -6,8 +7,13 @@ d std^2/dt = beta(t) (1 - std^2); VE: d std^2/dt = d sigma(t)^2/dt with sigma ge
 endpoints, and the identity mean_coeff^2 + std^2 = 1 of curriculum.md 4.3 / 7.8; the Langevin step
 against its stationary variance s^2/(1 - eps/(4 s^2)) on a long run of many chains and written out
 per sample; the leapfrog step against the harmonic one-step matrix, the exactly conserved modified
-energy, an autograd Jacobian (M^T J M = J) and its second-order global error. The last tests
-compare the instructor solution with the reference on seeded inputs.
+energy, an autograd Jacobian (M^T J M = J) and its second-order global error; the HMC step
+against the one-step matrix to the power n_leap, the Metropolis test decided by the exactly
+conserved modified energy of the harmonic oscillator, and a Gaussian target kept and reached;
+annealed Langevin dynamics written out per level and against the exact mean and variance
+recursion on Gaussian data (whose fixed point is the ULA variance of curriculum 4.3).
+The last tests of each part compare the instructor solution with the reference on seeded
+inputs.
 """
 
 from __future__ import annotations
@@ -278,3 +284,184 @@ def test_solution_leapfrog_matches_reference(dtype: torch.dtype, inv_mass: str) 
     for got, want in zip(actual, expected, strict=True):
         assert got.dtype == dtype
         assert_matches(got, want, dtype)
+
+
+# -------------------------------------------------------------------------------- HMC: oracles
+def harmonic_energy(q: torch.Tensor) -> torch.Tensor:
+    """V = w^2 |q|^2 / 2 per sample."""
+    return OMEGA**2 * q.square().sum(dim=-1) / 2
+
+
+def harmonic_end_point(q: torch.Tensor, p: torch.Tensor, dt: float, steps: int) -> torch.Tensor:
+    """(q*, p*) of n leapfrog steps: the closed-form one-step matrix (curriculum 7.5) to the power n,
+    for 1-D states of shape (B, 1)."""
+    w2 = OMEGA**2
+    one_step = torch.tensor(
+        [[1 - w2 * dt**2 / 2, dt], [-w2 * dt * (1 - w2 * dt**2 / 4), 1 - w2 * dt**2 / 2]],
+        dtype=torch.float64,
+    )
+    state = torch.cat([q, p], dim=1).T  # (2, B)
+    return torch.linalg.matrix_power(one_step, steps) @ state
+
+
+def test_hmc_accepting_everything_is_the_power_of_the_one_step_matrix() -> None:
+    q, p0 = randn(6, 1, seed=30), randn(6, 1, seed=31)
+    log_u = torch.full((6,), -math.inf, dtype=torch.float64)
+    q_new, accepted = ref.hmc_step(q, harmonic_energy, 0.3, 7, p0, log_u)
+    assert accepted.dtype == torch.bool and bool(accepted.all())
+    expected = harmonic_end_point(q, p0, 0.3, 7)[0]
+    torch.testing.assert_close(q_new[:, 0], expected, rtol=1e-13, atol=1e-14)
+
+
+def test_hmc_decision_follows_the_exactly_conserved_modified_energy() -> None:
+    """For V = w^2 q^2/2 leapfrog conserves H~ = H - w^4 dt^2 q^2/8 exactly (curriculum 4.4), so
+    H(q*, p*) - H(q, p0) = w^4 dt^2 (q*^2 - q^2)/8: the test written out per sample from that."""
+    dt, steps = 0.9, 3
+    q, p0 = randn(40, 1, seed=32), randn(40, 1, seed=33)
+    q_end = harmonic_end_point(q, p0, dt, steps)[0]
+    change = OMEGA**4 * dt**2 * (q_end.square() - q[:, 0].square()) / 8
+    log_u = torch.rand(40, generator=torch.Generator().manual_seed(34), dtype=torch.float64).log()
+    q_new, accepted = ref.hmc_step(q, harmonic_energy, dt, steps, p0, log_u)
+    for b in range(40):
+        decision = float(log_u[b]) < -float(change[b])
+        assert bool(accepted[b]) == decision
+        expected = float(q_end[b]) if decision else float(q[b, 0])
+        assert abs(float(q_new[b, 0]) - expected) <= 1e-13
+    assert 0 < int(accepted.sum()) < 40  # both outcomes occur
+
+
+def test_hmc_rejecting_everything_returns_q_and_works_under_no_grad() -> None:
+    q, p0 = randn(5, 3, seed=35), randn(5, 3, seed=36)
+    log_u = torch.full((5,), math.inf, dtype=torch.float64)
+    with torch.no_grad():
+        q_new, accepted = ref.hmc_step(q, anharmonic_energy, 0.4, 4, p0, log_u)
+    assert not bool(accepted.any()) and torch.equal(q_new, q)
+    assert not q_new.requires_grad
+
+
+def anharmonic_energy(q: torch.Tensor) -> torch.Tensor:
+    """V = sum(q^4/4 - cos q), whose gradient is ``anharmonic_force``."""
+    return (q.pow(4) / 4 - torch.cos(q)).sum(dim=-1)
+
+
+PRECISION = torch.tensor([[1.0, 0.6], [0.6, 2.5]], dtype=torch.float64)
+
+
+def gaussian_energy(q: torch.Tensor) -> torch.Tensor:
+    return 0.5 * ((q @ PRECISION) * q).sum(dim=-1)
+
+
+def run_chains(q: torch.Tensor, transitions: int, seed: int) -> torch.Tensor:
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(transitions):
+        p0 = torch.randn(q.shape, generator=gen, dtype=torch.float64)
+        log_u = torch.rand(q.shape[0], generator=gen, dtype=torch.float64).log()
+        q, _ = ref.hmc_step(q, gaussian_energy, 0.6, 5, p0, log_u)
+    return q
+
+
+def assert_gaussian_target(states: torch.Tensor) -> None:
+    """Means 0 and second moments inv(A) within 5 standard errors."""
+    covariance = torch.linalg.inv(PRECISION)
+    count = states.shape[0]
+    for i in range(2):
+        standard_error = float(states[:, i].std()) / math.sqrt(count)
+        assert abs(float(states[:, i].mean())) <= 5 * standard_error
+        for j in range(2):
+            products = states[:, i] * states[:, j]
+            standard_error = float(products.std()) / math.sqrt(count)
+            assert abs(float(products.mean()) - float(covariance[i, j])) <= 5 * standard_error
+
+
+def test_hmc_keeps_the_gaussian_target_and_reaches_it() -> None:
+    """exp(-V) is invariant (chains drawn from it stay there) and attracting (chains started at a
+    point reach it); leapfrog alone, without the test, would not keep it at dt = 0.6."""
+    factor = torch.linalg.cholesky(torch.linalg.inv(PRECISION))
+    start = randn(20_000, 2, seed=37) @ factor.T
+    assert_gaussian_target(run_chains(start, 3, seed=38))
+    assert_gaussian_target(run_chains(torch.full((20_000, 2), 2.0, dtype=torch.float64), 15, 39))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_solution_hmc_matches_reference(dtype: torch.dtype) -> None:
+    q, p0 = randn(8, 3, seed=40, dtype=dtype), randn(8, 3, seed=41, dtype=dtype)
+    log_u = torch.rand(8, generator=torch.Generator().manual_seed(42), dtype=torch.float64)
+    log_u = log_u.log().to(dtype)
+    copies = (q.clone(), p0.clone(), log_u.clone())
+    q_new, accepted = sol.hmc_step(q, anharmonic_energy, 0.5, 5, p0, log_u)
+    assert all(torch.equal(a, b) for a, b in zip((q, p0, log_u), copies, strict=True))
+    expected = ref.hmc_step(q.double(), anharmonic_energy, 0.5, 5, p0.double(), log_u.double())
+    assert q_new.dtype == dtype and not q_new.requires_grad
+    assert torch.equal(accepted, expected[1])
+    # five steps of a stiff force: the grader's float32 tolerance (rtol 1e-5), not a closed form's
+    rtol = 1e-12 if dtype == torch.float64 else 1e-5
+    torch.testing.assert_close(q_new.double(), expected[0], rtol=rtol, atol=rtol * 1e-1)
+
+
+# ---------------------------------------------------------------- annealed Langevin: oracles
+def smeared_gaussian_score(mu: float, variance: float):
+    """The exact score of N(mu, variance) smeared with noise sigma_b: -(x - mu)/(s^2 + sigma^2)."""
+    return lambda x, sigma_b: -(x - mu) / (variance + sigma_b[:, None] ** 2)
+
+
+def test_annealed_langevin_written_out_per_level() -> None:
+    sigmas = torch.tensor([2.0, 0.9, 0.3], dtype=torch.float64)
+    x, noises = randn(4, 3, seed=50), randn(3, 2, 4, 3, seed=51)
+    score = smeared_gaussian_score(0.4, 0.7)
+    seen = []
+
+    def recording_score(y: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
+        seen.append(sigma_b.clone())
+        return score(y, sigma_b)
+
+    out = ref.annealed_langevin(x, recording_score, sigmas, 2, 0.05, noises)
+    expected = x.clone()
+    for level, sigma in enumerate([2.0, 0.9, 0.3]):
+        alpha = 0.05 * sigma**2 / 0.3**2
+        for step in range(2):
+            drift = -(expected - 0.4) / (0.7 + sigma**2)
+            expected = expected + alpha / 2 * drift + math.sqrt(alpha) * noises[level, step]
+    torch.testing.assert_close(out, expected, rtol=1e-14, atol=1e-14)
+    assert [tuple(s.shape) for s in seen] == [(4,)] * 6
+    assert [float(s[0]) for s in seen] == [2.0, 2.0, 0.9, 0.9, 0.3, 0.3]
+
+
+def test_annealed_langevin_follows_the_gaussian_moment_recursion() -> None:
+    """Data N(mu, s^2): each step maps (m, v) to (m + a (mu - m), (1 - a)^2 v + alpha), a =
+    alpha/(2 (s^2 + sigma^2)); its fixed point at one level is curriculum 4.3's ULA variance."""
+    from autograder.exercises.week07_generative2.annealed import schedule_moments
+
+    mu, variance, sigmas, steps, eps0 = 0.8, 0.5, [3.0, 1.5, 0.6], 3, 0.05
+    inputs = {"mu": mu, "variance": variance, "sigmas": sigmas, "n_steps": steps, "eps0": eps0}
+    mean, var = schedule_moments(inputs, -1.0, 4.0)
+    x = -1.0 + 2.0 * randn(200_000, 1, seed=52)
+    noises = randn(3, steps, 200_000, 1, seed=53)
+    sigma_tensor = torch.tensor(sigmas, dtype=torch.float64)
+    out = ref.annealed_langevin(
+        x, smeared_gaussian_score(mu, variance), sigma_tensor, steps, eps0, noises
+    )
+    squares = (out - mean).square()
+    assert abs(float(out.mean()) - mean) <= 5 * float(out.std()) / math.sqrt(out.numel())
+    assert abs(float(squares.mean()) - var) <= 5 * float(squares.std()) / math.sqrt(out.numel())
+    # one level run long: s^2 + sigma^2 = 1.5, alpha = 0.3 -> 1.5 / (1 - 0.3/6) = 1.5789 [verified]
+    long_run = {"mu": 0.0, "variance": 1.2, "sigmas": [0.3**0.5], "n_steps": 400, "eps0": 0.3}
+    assert abs(schedule_moments(long_run, 0.0, 1.0)[1] - 1.5 / (1 - 0.3 / 6)) < 1e-12
+    assert abs(1.5 / (1 - 0.3 / 6) - 1.5789) < 1e-4
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_solution_annealed_langevin_matches_reference(dtype: torch.dtype) -> None:
+    sigmas = torch.tensor([1.5, 0.7, 0.2], dtype=dtype)
+    x, noises = randn(5, 2, 2, seed=54, dtype=dtype), randn(3, 2, 5, 2, 2, seed=55, dtype=dtype)
+    weight = randn(4, 4, seed=56, dtype=dtype)
+
+    def score(y: torch.Tensor, sigma_b: torch.Tensor) -> torch.Tensor:
+        flat = torch.tanh(y.reshape(y.shape[0], -1) @ weight.to(y.dtype))
+        return flat.reshape(y.shape) / sigma_b[:, None, None]
+
+    copies = (x.clone(), noises.clone(), sigmas.clone())
+    actual = sol.annealed_langevin(x, score, sigmas, 2, 0.01, noises)
+    assert all(torch.equal(a, b) for a, b in zip((x, noises, sigmas), copies, strict=True))
+    expected = ref.annealed_langevin(x.double(), score, sigmas.double(), 2, 0.01, noises.double())
+    assert actual.dtype == dtype
+    assert_matches(actual, expected, dtype)
