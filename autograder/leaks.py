@@ -6,8 +6,9 @@ found whatever it is renamed to and however it is formatted or commented. Attrib
 constants stay, so ``torch.exp`` is not ``torch.log``. From ``solutions/`` only what lies between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION`` is secret (the rest is the stub students get); from
 ``ml4p_ref/`` every function body. A body the stubs of ``assignments/`` show (a given helper, a
-constructor) is public whatever else holds it. Bodies of fewer than ``MIN_NODES`` AST nodes
-(``return x``, ``pass``) say nothing and are not compared.
+constructor) is public whatever else holds it. Bodies of fewer than ``MIN_NODES`` AST nodes, not
+counting load and store markers (``return x``, ``f(a, b)``, ``pass``), say nothing and are not
+compared.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def normalized_body(function: ast.AST) -> str | None:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
     module = ast.Module(body=copy.deepcopy(body), type_ignores=[])
-    if sum(1 for _ in ast.walk(module)) < MIN_NODES:
+    if sum(not isinstance(node, ast.expr_context) for node in ast.walk(module)) < MIN_NODES:
         return None
     arguments = [arg.arg for arg in ast.walk(function.args) if isinstance(arg, ast.arg)]
     return ast.dump(_Renamer(arguments).visit(module), annotate_fields=False)
