@@ -111,15 +111,12 @@ def _add_check(commands) -> None:
     check.set_defaults(run=_run_check)
 
 
+def _add_weeks(parser, help: str) -> None:
+    parser.add_argument("--week", "-w", action="append", default=[], metavar="W", help=help)
+
+
 def _add_selection(parser) -> None:
-    parser.add_argument(
-        "--week",
-        "-w",
-        action="append",
-        default=[],
-        metavar="W",
-        help="grade only week W (1, 01, week01 or week01_practices); repeatable",
-    )
+    _add_weeks(parser, "grade only week W (1, 01, week01 or week01_practices); repeatable")
     parser.add_argument(
         "--exercise",
         "-e",
@@ -164,7 +161,7 @@ def _add_build(commands) -> None:
 
 def _add_list(commands) -> None:
     listing = commands.add_parser("list", help="list the exercises and their points")
-    listing.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    _add_weeks(listing, "list only week W; repeatable")
     listing.add_argument(
         "--verbose", "-v", action="store_true", help="also each exercise's groups and lesson"
     )
@@ -218,9 +215,7 @@ def _add_release(commands) -> None:
         "nothing: list the hidden function bodies found in OUT_DIR (exit status 1 if any).",
     )
     release.add_argument("out", metavar="OUT_DIR", help="the folder to write (new or empty)")
-    release.add_argument(
-        "--week", "-w", action="append", default=[], metavar="W", help="release week W only"
-    )
+    _add_weeks(release, "release week W (default: every week); repeatable")
     release.add_argument(
         "--check", action="store_true", help="check OUT_DIR for leaked hidden code instead"
     )
@@ -231,7 +226,7 @@ def _add_release(commands) -> None:
         description="Run the hidden reference on every case of the public seed and write "
         "<out>/<week module>.pt, what grading uses where the reference is not installed.",
     )
-    record.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    _add_weeks(record, "record week W (default: every week); repeatable")
     record.add_argument("--out", default="autograder/recorded", help="default: autograder/recorded")
     record.set_defaults(run=_run_record)
 
@@ -247,16 +242,14 @@ def _add_gradescope(commands) -> None:
     steps = gradescope.add_subparsers(dest="step", metavar="STEP", required=True)
     build = steps.add_parser("build", help="write the autograder zip to upload to Gradescope")
     build.add_argument("zip", metavar="OUT.zip", help="the zip file to write")
-    build.add_argument(
-        "--week", "-w", action="append", default=[], metavar="W", help="grade only week W"
-    )
+    _add_weeks(build, "the zip grades week W (default: every week); repeatable")
     build.set_defaults(run=_run_gradescope_build)
     run = steps.add_parser(
         "run", help="grade an upload and write results.json (run by run_autograder)"
     )
     run.add_argument("upload", help="the submission folder, e.g. /autograder/submission")
     run.add_argument("--results", required=True, help="results.json to write")
-    run.add_argument("--week", "-w", action="append", default=[], metavar="W")
+    _add_weeks(run, "grade only week W; repeatable")
     run.set_defaults(run=_run_gradescope_run)
 
 
