@@ -604,3 +604,57 @@ class GroundState(torch.autograd.Function):
         raise NotImplementedError(
             "week05_diffprog.GroundState.backward: Return dL/dA (symmetric) from dL/dlambda0 and dL/dv0 by inverse perturbation theory."
         )
+
+
+# %% [markdown]
+# ### The inverse Schrodinger problem
+# Which potential V binds a particle with a given density? On a grid of N points the Hamiltonian
+# is the matrix H = K + diag(V) (K the kinetic energy, e.g. the finite-difference -1/2 d^2/dx^2),
+# its ground state psi0 the eigenvector of the lowest eigenvalue, and the density the squares
+# psi0_i^2 (they sum to 1). Rather than inverting the map V -> psi0^2 by hand, you write a loss
+# that compares the density with a target and let autograd differentiate it through the
+# eigensolver (or through your `GroundState`): gradient descent on V then solves the inverse
+# problem. The density does not change when psi0 changes sign, nor when V is shifted by a
+# constant (H -> H + c 1 has the same eigenvectors), and neither may the loss.
+
+
+# %%
+def inverse_schrodinger_loss(
+    V: torch.Tensor, K: torch.Tensor, target: torch.Tensor
+) -> torch.Tensor:
+    r"""How far the ground-state density of H = K + diag(V) is from a target density.
+
+    Exercise ``week05_diffprog.inverse_schrodinger_loss``.
+
+    Math:
+        H = K + diag(V), an N x N symmetric matrix; H psi0 = lambda0 psi0 with lambda0 the
+        lowest eigenvalue and |psi0| = 1 (psi0 has either sign);
+        L(V) = sum_i (psi0_i^2 - target_i)^2.
+    Args:
+        V: the potential on the grid, shape ``(N,)`` with N >= 1, float32 or float64, any
+            device; it may require grad (the gradient dL/dV is what the inverse problem needs).
+        K: the kinetic matrix, shape ``(N, N)``, symmetric, same dtype and device as ``V``;
+            e.g. the finite-difference -1/2 Laplacian (1 / (2 h^2)) tridiag(-1, 2, -1).
+        target: the target density, shape ``(N,)``, entries >= 0 summing to 1, same dtype and
+            device as ``V``.
+    Returns:
+        L, a 0-dim tensor in the dtype and device of ``V``, differentiable w.r.t. ``V`` by
+        autograd.
+    Numerics:
+        the ground state of H is not degenerate (lambda1 - lambda0 >= 1e-3), so the gradient
+        through the eigenvectors is finite.
+    Properties the grader checks:
+        L and dL/dV against the reference, on random symmetric problems and on the physical one
+        (K the finite-difference kinetic matrix of a particle in a box, V a trap, target a
+        Gaussian density); L = 0 and dL/dV = 0 when target = psi0(V)^2 exactly; L does not
+        change under V -> V + c (a constant shifts every eigenvalue, not the eigenvectors), so
+        sum_i dL/dV_i = 0; dL/dV agrees with central differences in float64.
+    Allowed:
+        ``torch.linalg.eigh`` with its autograd (mind the layout of what it returns), or your
+        own ``GroundState.apply(H)`` of this week: the grader then grades your loss with
+        whatever ``GroundState`` this module contains.
+    Do not modify ``V``, ``K`` or ``target`` in place.
+    """
+    raise NotImplementedError(
+        "week05_diffprog.inverse_schrodinger_loss: How far the ground-state density of H = K + diag(V) is from a target density."
+    )

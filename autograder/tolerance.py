@@ -32,6 +32,9 @@ TABLE: dict[str, tuple[Tolerance, Tolerance, Tolerance]] = {
     # conservation laws of exact symmetries (sum_i F_i = 0, sum_i x_i x F_i = 0), relative to the
     # size of the terms summed (curriculum 4.2: <= 1e-12 in float64)
     "conservation": (Tolerance(0.0, 1e-12), Tolerance(0.0, 1e-5), Tolerance(0.0, 1e-5)),
+    # autograd gradients against central differences (h between 1e-6 and 1e-4), relative to the
+    # largest difference; only ever run in float64 (the float32 rows are never used)
+    "finite_difference": (Tolerance(1e-6, 0.0), Tolerance(1e-6, 0.0), Tolerance(1e-6, 0.0)),
 }
 
 

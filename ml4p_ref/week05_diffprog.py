@@ -233,3 +233,17 @@ class GroundState:
     def apply(A: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         eigenvalues, eigenvectors = torch.linalg.eigh((A + A.mT) / 2)
         return eigenvalues[0], eigenvectors[:, 0]
+
+
+def inverse_schrodinger_loss(
+    V: torch.Tensor, K: torch.Tensor, target: torch.Tensor
+) -> torch.Tensor:
+    """Reference for week05_diffprog.inverse_schrodinger_loss: the density by Hellmann-Feynman,
+    psi0_i^2 = d lambda0 / d V_i (``torch.func.grad`` of the lowest ``eigvalsh`` eigenvalue), so
+    no eigenvector is ever indexed; dL/dV is autograd's second derivative of lambda0."""
+
+    def ground_energy(potential: torch.Tensor) -> torch.Tensor:
+        return torch.linalg.eigvalsh(K + torch.diag_embed(potential))[0]
+
+    density = torch.func.grad(ground_energy)(V)
+    return (density - target).square().sum()
