@@ -2,10 +2,15 @@
 
 Hints and properties that raise are grader bugs: ``ML4P_STRICT=1`` makes them fail the tests instead
 of costing only the hint (``autograder.hints``).
+
+Under ``pytest -n N`` (pytest-xdist) the tests are spread over the processes one by one, except the
+modules of ``WHOLE_MODULES``: each shares an expensive module-scoped fixture (a graded nbgrader
+course, an installed release...) and runs whole in one process, so that it is built once.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -16,6 +21,30 @@ from autograder.registry import all_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ["ML4P_STRICT"] = "1"
+WHOLE_MODULES = {
+    "tests/test_failure_plots.py",
+    "tests/test_formats.py",
+    "tests/test_gradescope_bundle.py",
+    "tests/test_nbgrader.py",
+    "tests/test_release.py",
+}
+
+
+def _whole_module_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WholeModulesScheduling(LoadScopeScheduling):
+        """Load scheduling test by test; the tests of ``WHOLE_MODULES`` go together."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in WHOLE_MODULES else nodeid
+
+    return WholeModulesScheduling(config, log)
+
+
+if importlib.util.find_spec("xdist") is not None:  # the hook exists only with pytest-xdist
+    pytest_xdist_make_scheduler = _whole_module_scheduler
 
 
 @pytest.fixture(scope="session")

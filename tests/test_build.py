@@ -114,3 +114,16 @@ def test_build_check_reports_stale_stubs_without_writing(tmp_path):
     assert not assignments.exists()
     assert build(tmp_path / "solutions", assignments) == [assignments / "week09_demo.py"]
     assert build(tmp_path / "solutions", assignments, check=True) == []
+
+
+def test_every_module_with_a_module_fixture_runs_whole_in_one_test_process(root):
+    """A module-scoped fixture split over two test processes would be built twice."""
+    from conftest import WHOLE_MODULES
+
+    declares = re.compile(r"^@pytest\.fixture\(scope=.module.", re.MULTILINE)
+    with_module_fixtures = {
+        path.relative_to(root).as_posix()
+        for path in (root / "tests").glob("test_*.py")
+        if declares.search(path.read_text())
+    }
+    assert with_module_fixtures == WHOLE_MODULES

@@ -24,8 +24,7 @@ from autograder.nbgrader_bridge.course import CELL_TIMEOUT, CONFIG_FILE, build_c
 from autograder.notebook import is_test_cell
 from autograder.registry import exercise_by_id, select, week_exercises
 
-# one process runs the whole module: its cycle is a module fixture (``--dist loadgroup``)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = pytest.mark.slow
 
 WEEKS = ("week01_practices", "week08_pinn")
 STUDENTS = ("ada", "ben", "cyd")  # the solution; partly wrong, with warnings and prints; the stub

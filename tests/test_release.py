@@ -28,8 +28,7 @@ from autograder.recorded import PUBLIC_SEED, recorded_observations
 from autograder.registry import exercise_by_id, select
 from autograder.release import release
 
-# one process builds the release and its environment for the whole module (``--dist loadgroup``)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("release")]
+pytestmark = pytest.mark.slow
 
 WEEK = "week04_symmetry"
 ORBIT = exercise_by_id(f"{WEEK}.lattice_orbit")
