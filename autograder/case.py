@@ -66,7 +66,9 @@ class Case:
     cast to the case's dtype, ints, bools and Python numbers are passed as they are. The case's values
     check belongs to ``group``; its gradients (w.r.t. the inputs named in ``grad``) are a check of the
     "gradients" group and each of its ``properties`` a check of the property's own group.
-    ``compare=False``: no comparison with the reference, only the properties.
+    ``compare=False``: no comparison with the reference, only the properties. ``scale``: the size of
+    the terms the outputs are computed from, a floor under the comparison's scale where an output can
+    be much smaller than they are by cancellation (a mean of terms of order one that nearly cancel).
     """
 
     label: str
@@ -81,6 +83,7 @@ class Case:
     properties: tuple[Property, ...] = ()
     numpy: bool = False  # inputs are handed over as float64 numpy arrays
     primary: bool = True  # False on a second device: every check then belongs to "devices"
+    scale: float = 0.0
 
     @property
     def dtype(self) -> torch.dtype:

@@ -360,7 +360,7 @@ def _value_mismatch(name: str, expected: Observed, actual: Observed, case: Case)
     reference, yours = reference.double(), yours.double()
     tolerance = case.tolerance_of()
     # a vector-Jacobian product is of the order of its unit cotangent even where it is tiny
-    floor = 1.0 if name.startswith("gradient") else 0.0
+    floor = max(1.0 if name.startswith("gradient") else 0.0, case.scale)
     wrong = ~_close(yours, reference, tolerance, floor)
     if bool(wrong.any()):
         return _report(name, wrong, reference, yours, tolerance=tolerance)

@@ -1,7 +1,8 @@
 """Tolerances by kind of check, dtype and device (curriculum section 2.5).
 
 A student value ``s`` matches the reference ``r`` where ``|s - r| <= atol * scale + rtol * |r|``, with
-``scale`` the largest finite ``|r|`` of the compared tensor (1 where that is 0).
+``scale`` the largest finite ``|r|`` of the compared tensor (1 where that is 0), or the case's own
+``scale`` where that is larger (outputs small by cancellation, see ``Case``).
 """
 
 from __future__ import annotations

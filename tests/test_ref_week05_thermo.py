@@ -187,3 +187,41 @@ def test_solution_matches_the_reference_for_the_gauge_invariant_loss():
         loss = lambda0 + (v0 * v0 - target * target).abs().sum()
         grads.append(torch.autograd.grad(loss, matrix)[0])
     torch.testing.assert_close(grads[0], grads[1], rtol=0, atol=1e-14)
+
+
+def test_ground_state_backward_is_eighs_own_autograd_away_from_degeneracies():
+    target = torch.linspace(0.1, 0.5, 6, dtype=torch.float64)
+    grads = []
+    for pair in (ref.GroundState.apply, _eigh_ground_pair):
+        matrix = random_symmetric(6, seed=13).requires_grad_(True)
+        lambda0, v0 = pair(matrix)
+        grads.append(torch.autograd.grad(lambda0 + (v0 * v0 * target).sum(), matrix)[0])
+    torch.testing.assert_close(grads[0], grads[1], rtol=0, atol=1e-13)
+
+
+def test_ground_state_gradient_is_finite_and_right_with_degenerate_excited_states():
+    """lambda_2 = lambda_3 exactly: eigh's own backward divides by zero there, the ground state's
+    derivative does not (it needs only the gap above lambda0)."""
+    basis, _ = torch.linalg.qr(random_symmetric(5, seed=21))
+    spectrum = torch.tensor([-1.0, 0.5, 1.5, 1.5, 2.5], dtype=torch.float64)
+    matrix = (basis * spectrum) @ basis.T
+    weights = torch.linspace(-1, 1, 5, dtype=torch.float64)
+    leaf = matrix.clone().requires_grad_(True)
+    _, v0 = ref.GroundState.apply(leaf)
+    (grad,) = torch.autograd.grad((v0 * v0 * weights).sum(), leaf)
+    assert bool(grad.isfinite().all())
+    direction, step = random_symmetric(5, seed=22), 1e-6
+
+    def objective(x: torch.Tensor) -> float:
+        _, vector = ref.GroundState.apply(x)
+        return float((vector * vector * weights).sum())
+
+    central = (objective(matrix + step * direction) - objective(matrix - step * direction)) / (
+        2 * step
+    )
+    assert float((grad * direction).sum()) == pytest.approx(central, rel=1e-6)
+
+
+def _eigh_ground_pair(matrix: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    eigenvalues, eigenvectors = torch.linalg.eigh((matrix + matrix.T) / 2)
+    return eigenvalues[0], eigenvectors[:, 0]

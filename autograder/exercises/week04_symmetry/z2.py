@@ -91,18 +91,21 @@ def z2_cases(rng: CaseRng) -> list[Case]:
             ),
         ),
     )
+    # the networks' outputs are of order one; their even part can be much smaller (scale)
     return [
         Case(
             "vectors (B, d), f a network",
             _case_inputs(rng, (batch, 4), "net"),
             dtypes=BOTH,
             grad=grad,
+            scale=1.0,
         ),
         Case(
             "particles (B, n, dim), f with outputs (B,)",
             _case_inputs(rng, (batch, 3, 2), "net scalar", outputs=1),
             dtypes=BOTH,
             grad=grad,
+            scale=1.0,
         ),
         Case("one row, B = 1", _case_inputs(rng, (1, 5), "net"), group="edge cases", grad=grad),
         Case(

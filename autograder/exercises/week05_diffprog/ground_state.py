@@ -3,8 +3,8 @@ perturbation theory.
 
 The probe calls ``GroundState.apply(A)`` on random symmetric matrices with a known spectrum (ground
 state gap >= 0.3 in "values", 1e-3 and degenerate excited states among the edge cases). v0's sign
-is arbitrary, so only gauge-invariant observations are compared with ``ml4p_ref`` (autograd through
-``torch.linalg.eigh``): lambda0, v0^2, and the gradients w.r.t. A of lambda0, of v0^2 and of the
+is arbitrary, so only gauge-invariant observations are compared with ``ml4p_ref`` (``eigh``, and a
+backward by the resolvent, exact with degenerate excited states): lambda0, v0^2, and the gradients w.r.t. A of lambda0, of v0^2 and of the
 loss lambda0 + sum |v0^2 - t^2| (curriculum.md 5.5). The gradient must be symmetric (a property of
 its own), and the backward must be written by hand: autograd inside the class is forbidden.
 """
