@@ -3,7 +3,7 @@
 Every case of every exercise is drawn from the seed (random inputs, and the noise of the
 statistical checks), so a check whose tolerance or statistical bound is too tight fails for some
 seed. Prints each failing check with its seed, then the number of gradings, the failures and the
-wall time; exits 1 when any check failed. Usage:
+wall time (a progress line on stderr every ten seeds); exits 1 when any check failed. Usage:
 ``python benchmarks/seed_sweep.py [--seeds N] [--week W ...] [--exercise ID ...] [--jobs J]``.
 """
 
@@ -19,6 +19,7 @@ from autograder.grade import grade
 from autograder.registry import select
 
 ROOT = Path(__file__).resolve().parents[1]
+PROGRESS_EVERY = 10  # seeds between two progress lines on stderr
 
 
 def failures_for_seed(exercises, seed: int, jobs: int) -> list[str]:
@@ -46,6 +47,11 @@ def main() -> int:
         for line in failures_for_seed(exercises, seed, args.jobs):
             failed += 1
             print(line, flush=True)
+        if (seed + 1) % PROGRESS_EVERY == 0:
+            elapsed = time.perf_counter() - start
+            print(
+                f"{seed + 1}/{args.seeds} seeds, {failed} failing, {elapsed:.0f} s", file=sys.stderr
+            )
     elapsed = time.perf_counter() - start
     print(
         f"{len(exercises)} exercises x {args.seeds} seeds: {failed} failing check(s), "
