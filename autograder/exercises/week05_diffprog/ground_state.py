@@ -118,7 +118,13 @@ def ground_state_cases(rng: CaseRng) -> list[Case]:
             weight=0.25,
         ),
         Case("2x2 matrix", _inputs(rng, spectrum(rng, 2, 0.5)), "edge cases", BOTH, grad=grad),
-        Case("small gap, 1e-3", _inputs(rng, spectrum(rng, 4, 1e-3)), "edge cases", grad=grad),
+        Case(  # v0's derivative carries 1/gap: round-off grows a thousandfold
+            "small gap, 1e-3",
+            _inputs(rng, spectrum(rng, 4, 1e-3)),
+            "edge cases",
+            grad=grad,
+            tolerance=tolerance,
+        ),
         Case("degenerate excited states", _inputs(rng, degenerate), "edge cases", grad=grad),
     ]
 
