@@ -142,10 +142,14 @@ def exact_divergence_cases(rng: CaseRng) -> list[Case]:
     def inputs(field: dict[str, Any], batch: int = 5, dim: int = 3) -> dict[str, Any]:
         return {"field": field, "x": rng.normal(batch, dim)}
 
+    # the divergence is a derivative and its gradients second derivatives: "derivative" tolerance
+    derivative = {"tolerance": "derivative", "grad": grad}
     return [
-        Case("tanh MLP field", inputs(_mlp(rng, 3)), dtypes=BOTH, grad=grad),
-        Case("tanh MLP field, D = 5", inputs(_mlp(rng, 5), batch=4, dim=5), grad=grad),
-        Case("gradient of a potential", inputs(_potential(rng, 4), dim=4), dtypes=BOTH, grad=grad),
+        Case("tanh MLP field", inputs(_mlp(rng, 3)), dtypes=BOTH, **derivative),
+        Case("tanh MLP field, D = 5", inputs(_mlp(rng, 5), batch=4, dim=5), **derivative),
+        Case(
+            "gradient of a potential", inputs(_potential(rng, 4), dim=4), dtypes=BOTH, **derivative
+        ),
         Case(
             "linear field",
             inputs(_linear(rng, 4), dim=4),
