@@ -29,6 +29,17 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
+# the torch calls that draw random numbers: forbidden wherever an exercise is handed its randomness
+RANDOM_DRAWS = (
+    "torch.randn",
+    "torch.randn_like",
+    "torch.rand",
+    "torch.rand_like",
+    "torch.normal",
+    "torch.Tensor.normal_",
+    "torch.Tensor.uniform_",
+)
+
 THIS_FILE = __file__
 GRADER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 TORCH_DIR = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep

@@ -14,6 +14,7 @@ import torch
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
 from autograder.exercises.week01_practices.softmax import GROUPS, MODULE
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import (
     Evidence,
     Hint,
@@ -27,16 +28,10 @@ from autograder.hints import (
 from autograder.probe import ProbeContext
 
 X_NEW, ACCEPTED, RETURNED = "x_new", "accepted", "returned"
-RANDOM_DRAWS = (
-    "torch.rand",
-    "torch.rand_like",
-    "torch.randn",
-    "torch.randn_like",
+SAMPLER_DRAWS = (  # a sampler could also reach for these
+    *RANDOM_DRAWS,
     "torch.randint",
-    "torch.normal",
     "torch.bernoulli",
-    "torch.Tensor.uniform_",
-    "torch.Tensor.normal_",
     "torch.Tensor.exponential_",
     "torch.distributions",
 )
@@ -258,7 +253,7 @@ EXERCISES = [
         groups=GROUPS,
         lesson="accept in the log domain, log_u < logp(x') - logp(x): the ratio of the densities "
         "is 0/0 or inf/inf for log-densities of size 1e4",
-        forbidden=RANDOM_DRAWS,
+        forbidden=SAMPLER_DRAWS,
         hints=METROPOLIS_HINTS,
     ),
 ]

@@ -15,21 +15,13 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import Evidence, Hint, explained_by, reference, scaled
 from autograder.probe import function_probe
 
 MODULE = "week06_generative1"
 KL_GROUPS = {"values": 3.0, "stability": 1.0, "gradients": 1.0, "properties": 1.0}
 REPARAM_GROUPS = {"values": 3.0, "stability": 1.0, "gradients": 2.0, "properties": 0.5}
-RANDOM_DRAWS = (
-    "torch.randn",
-    "torch.randn_like",
-    "torch.rand",
-    "torch.rand_like",
-    "torch.normal",
-    "torch.Tensor.normal_",
-    "torch.Tensor.uniform_",
-)
 REPARAM_FORBIDDEN = (*RANDOM_DRAWS, "torch.distributions")  # its samplers draw
 
 

@@ -23,7 +23,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week01_practices.metropolis import RANDOM_DRAWS
+from autograder.exercises.week01_practices.metropolis import SAMPLER_DRAWS
 from autograder.hints import (
     Evidence,
     Hint,
@@ -535,7 +535,7 @@ EXERCISES = [
         groups=GROUPS,
         lesson="the baseline is subtracted from f inside the average, (f(x) - b) grad log p(x): "
         "since E[grad log p] = 0 it keeps the mean and lowers the variance",
-        forbidden=RANDOM_DRAWS,
+        forbidden=SAMPLER_DRAWS,
         hints=SCORE_HINTS,
     ),
     Exercise(
@@ -547,7 +547,7 @@ EXERCISES = [
         groups={key: value for key, value in GROUPS.items() if key != "gradients"},
         lesson="differentiate through the sample x = mu + sigma eps: d/dsigma carries the factor "
         "eps, d f(x) / d sigma = f'(x) eps",
-        forbidden=RANDOM_DRAWS,
+        forbidden=SAMPLER_DRAWS,
         hints=PATHWISE_HINTS,
     ),
     Exercise(
@@ -559,7 +559,7 @@ EXERCISES = [
         groups={"values": 2.0, "edge cases": 0.5, "closed forms": 1.5, "properties": 0.5},
         lesson="the score w.r.t. the logit theta is x - sigmoid(theta), not the score w.r.t. the "
         "probability, x / p - (1 - x) / (1 - p)",
-        forbidden=RANDOM_DRAWS,
+        forbidden=SAMPLER_DRAWS,
         hints=BERNOULLI_HINTS,
     ),
 ]

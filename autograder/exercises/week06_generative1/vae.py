@@ -26,7 +26,7 @@ from autograder.exercises.week06_generative1.elbo import (
     exact_posterior,
     log_normal,
 )
-from autograder.exercises.week06_generative1.gaussian import RANDOM_DRAWS
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import Evidence, Hint, at_stage, explained_by, reference
 from autograder.nets import TensorMLP, leaves, mlp_weights
 from autograder.probe import ProbeContext, vjp

@@ -25,12 +25,8 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week07_generative2.dsm import (
-    MODULE,
-    RANDOM_DRAWS,
-    SIGMA_SEEN,
-    _per_sample,
-)
+from autograder.exercises.week07_generative2.dsm import MODULE, SIGMA_SEEN, _per_sample
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import Evidence, Hint, all_of, at_stage, explained_by, failed_on, reference
 from autograder.nets import TensorMLP, mlp_weights
 from autograder.probe import ProbeContext

@@ -23,6 +23,7 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import (
     Evidence,
     Hint,
@@ -43,16 +44,6 @@ SIGMA_SEEN, X_TILDE_SEEN = "sigma_b given to score_fn", "x_tilde given to score_
 RAISED = "ValueError raised"
 
 DSM_GROUPS = {"values": 3.0, "gradients": 1.0, "properties": 1.5}
-
-RANDOM_DRAWS = (
-    "torch.randn",
-    "torch.randn_like",
-    "torch.rand",
-    "torch.rand_like",
-    "torch.normal",
-    "torch.Tensor.normal_",
-    "torch.Tensor.uniform_",
-)
 
 
 # ----------------------------------------------------------------------------------------- dsm_loss

@@ -26,7 +26,8 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week07_generative2.dsm import MODULE, RANDOM_DRAWS
+from autograder.exercises.week07_generative2.dsm import MODULE
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import (
     Evidence,
     Hint,

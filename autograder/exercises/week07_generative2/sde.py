@@ -21,7 +21,8 @@ import torch
 
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
 from autograder.exercise import Exercise
-from autograder.exercises.week07_generative2.dsm import MODULE, RANDOM_DRAWS
+from autograder.exercises.week07_generative2.dsm import MODULE
+from autograder.forbidden import RANDOM_DRAWS
 from autograder.hints import Evidence, Hint, all_of, at_stage, explained_by, failed_on
 from autograder.probe import ProbeContext, vjp
 
