@@ -150,16 +150,25 @@ def probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str
     u_fn = _EvaluationLog(build_field(inputs), xt)
     keywords = {"nu": inputs["nu"]} if "nu" in inputs else {}
     out = ctx.call(impl, u_fn, xt, **keywords)
-    observations = {"out": out, ONLY_AT_POINTS: u_fn.only_at_points}
+    what = "your residual w.r.t. the parameters of u_fn"
+    observations = observe_with_vjp(out, weights if "u_fn" in ctx.grad else {}, ctx, what)
+    observations[ONLY_AT_POINTS] = u_fn.only_at_points
     if inputs.get("watch xt flag", False):
         observations[XT_FLAG] = xt.requires_grad == flag_before
-    if "u_fn" in ctx.grad:
+    return observations
+
+
+def observe_with_vjp(
+    out: Any, weights: dict[str, torch.Tensor], ctx: ProbeContext, what: str
+) -> dict[str, Any]:
+    """``out`` and its vjp w.r.t. ``weights`` (if any); a failure of the vjp is reported as
+    differentiating ``what`` (e.g. "your residual w.r.t. the parameters of u_fn")."""
+    observations = {"out": out}
+    if weights:
         try:
             observations.update(vjp(out, weights, ctx))
         except Exception as error:
-            raise RuntimeError(
-                f"differentiating your residual w.r.t. the parameters of u_fn failed: {error}"
-            ) from error
+            raise RuntimeError(f"differentiating {what} failed: {error}") from error
     return observations
 
 
@@ -174,18 +183,20 @@ def derivatives(case: Case) -> dict[str, torch.Tensor]:
     cached = _DERIVATIVES.get(key)
     if cached is not None and cached[0] is case.inputs:
         return cached[1]
-    terms = {name: value.detach() for name, value in _terms(reference_inputs(case)).items()}
+    terms = {name: value.detach() for name, value in field_terms(reference_inputs(case)).items()}
     if len(_DERIVATIVES) >= 64:
         _DERIVATIVES.pop(next(iter(_DERIVATIVES)))
     _DERIVATIVES[key] = (case.inputs, terms)
     return terms
 
 
-def _terms(inputs: Mapping[str, Any], u_xx_graph: bool = True) -> dict[str, torch.Tensor]:
-    """u, u_x, u_t, u_xx, u_xt, u_tt of the field ``inputs`` describes, at its points, by autograd
-    (``u_xx_graph=False``: the second derivatives without a graph of their own)."""
+def field_terms(
+    inputs: Mapping[str, Any], field: Callable = build_field, u_xx_graph: bool = True
+) -> dict[str, torch.Tensor]:
+    """u, u_x, u_t, u_xx, u_xt, u_tt of the field ``field(inputs)`` at the points ``inputs["xt"]``,
+    by autograd (``u_xx_graph=False``: the second derivatives without a graph of their own)."""
     points = inputs["xt"].detach().clone().requires_grad_(True)
-    u = build_field(inputs)(points).reshape(points.shape[0])
+    u = field(inputs)(points).reshape(points.shape[0])
 
     def gradient(f: torch.Tensor, graph: bool = True) -> torch.Tensor:
         if not f.requires_grad:
@@ -383,7 +394,7 @@ def _gradient_without_u_xx_graph(evidence: Evidence) -> torch.Tensor | None:
     weights = leaves(inputs.get("params", {}), "u_fn")
     if evidence.key not in {f"grad:{name}" for name in weights}:
         return None
-    residual = residual_from(_terms(inputs, u_xx_graph=False), kappa(case))
+    residual = residual_from(field_terms(inputs, u_xx_graph=False), kappa(case))
     return vjp(residual, weights, ProbeContext(case.on("cpu").name)).get(evidence.key)
 
 

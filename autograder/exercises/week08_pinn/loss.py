@@ -33,13 +33,14 @@ from autograder.exercises.week08_pinn.burgers import (
     DEFAULT_NU,
     FORBIDDEN,
     _points,
-    _terms,
     build_field,
+    field_terms,
+    observe_with_vjp,
     residual_from,
 )
 from autograder.hints import Evidence, Hint, all_of, explained_by, in_group
 from autograder.nets import leaves, mlp_weights
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext
 
 MODULE = "week08_pinn"
 DEFAULT_W_B = 5.0  # the default of pinn_loss's w_b
@@ -60,15 +61,7 @@ def probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str
     u_fn = build_field(inputs)
     keywords = {name: inputs[name] for name in ("nu", "w_b") if name in inputs}
     out = ctx.call(impl, u_fn, inputs["xt_f"], inputs["xt_b"], inputs["u_b"], **keywords)
-    observations = {"out": out}
-    if weights:
-        try:
-            observations.update(vjp(out, weights, ctx))
-        except Exception as error:
-            raise RuntimeError(
-                f"differentiating your loss w.r.t. the parameters of u_fn failed: {error}"
-            ) from error
-    return observations
+    return observe_with_vjp(out, weights, ctx, "your loss w.r.t. the parameters of u_fn")
 
 
 # ----------------------------------------------------------------------------------------- terms
@@ -80,7 +73,7 @@ def squared_errors(case: Case, nu: float | None = None) -> tuple[torch.Tensor, t
         u_b_pred = build_field(inputs)(inputs["xt_b"]).reshape(-1)
     collocation = dict(inputs, xt=inputs["xt_f"])
     nu = inputs.get("nu", DEFAULT_NU) if nu is None else nu
-    residual = residual_from(_terms(collocation, u_xx_graph=False), nu / torch.pi).detach()
+    residual = residual_from(field_terms(collocation, u_xx_graph=False), nu / torch.pi).detach()
     return (u_b_pred - inputs["u_b"]) ** 2, residual**2
 
 

@@ -40,13 +40,16 @@ from autograder.exercises.week08_pinn.burgers import (
     _scalar,
     _values_passed,
     build_field,
+    field_terms,
+    observe_with_vjp,
 )
 from autograder.exercises.week08_pinn.picture import residual_field
 from autograder.hints import Evidence, Hint, all_of, explained_by
 from autograder.nets import TensorMLP, leaves, mlp_weights
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext
 
 MODULE = "week08_pinn"
+FIELD_PARAMETERS = "your residual w.r.t. the parameters of the field"
 DEFAULT_KAPPA = 0.1  # the default of heat_residual's kappa
 ONLY_AT_POINTS = "u_fn evaluated only at the rows of xt"
 FLAG = "requires_grad of the points unchanged by the call"
@@ -78,18 +81,6 @@ def heat_field(inputs: Mapping[str, Any]) -> Callable[[torch.Tensor], torch.Tens
 
 
 # ----------------------------------------------------------------------------------------- probes
-def _observe(out: Any, weights: dict[str, torch.Tensor], ctx: ProbeContext) -> dict[str, Any]:
-    observations = {"out": out}
-    if weights:
-        try:
-            observations.update(vjp(out, weights, ctx))
-        except Exception as error:
-            raise RuntimeError(
-                f"differentiating your residual w.r.t. the parameters of the field failed: {error}"
-            ) from error
-    return observations
-
-
 def cooling_probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str, Any]:
     """``r = cooling_residual(T_fn, t, k, T_env)`` and its vjp w.r.t. the field's parameters."""
     t = inputs["t"]
@@ -98,7 +89,7 @@ def cooling_probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> 
     flag = t.requires_grad
     weights = leaves(inputs["params"], "T_fn") if "T_fn" in ctx.grad else {}
     out = ctx.call(impl, cooling_field(inputs), t, inputs["k"], inputs["T_env"])
-    observations = _observe(out, weights, ctx)
+    observations = observe_with_vjp(out, weights, ctx, FIELD_PARAMETERS)
     observations[FLAG] = t.requires_grad == flag
     return observations
 
@@ -113,7 +104,7 @@ def heat_probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dic
     u_fn = _EvaluationLog(heat_field(inputs), xt)
     keywords = {"kappa": inputs["kappa"]} if "kappa" in inputs else {}
     out = ctx.call(impl, u_fn, xt, **keywords)
-    observations = _observe(out, weights, ctx)
+    observations = observe_with_vjp(out, weights, ctx, FIELD_PARAMETERS)
     observations[ONLY_AT_POINTS] = u_fn.only_at_points
     observations[FLAG] = xt.requires_grad == flag
     return observations
@@ -134,21 +125,8 @@ def cooling_terms(case: Case) -> dict[str, torch.Tensor]:
 
 def heat_terms(case: Case) -> dict[str, torch.Tensor]:
     """Float64 ``u_x, u_t, u_xx, u_xt, u_tt`` by autograd at the points the student saw."""
-    inputs = reference_inputs(case)
-    points = inputs["xt"].detach().clone().requires_grad_(True)
-    u = heat_field(inputs)(points).reshape(-1)
-
-    def gradient(f: torch.Tensor) -> torch.Tensor:
-        if not f.requires_grad:
-            return torch.zeros_like(points)
-        (grad,) = torch.autograd.grad(f.sum(), points, create_graph=True, allow_unused=True)
-        return torch.zeros_like(points) if grad is None else grad
-
-    u_x, u_t = gradient(u).unbind(1)
-    u_xx, u_xt = gradient(u_x).unbind(1)
-    u_tt = gradient(u_t)[:, 1]
-    terms = {"u_x": u_x, "u_t": u_t, "u_xx": u_xx, "u_xt": u_xt, "u_tt": u_tt}
-    return {name: value.detach() for name, value in terms.items()}
+    terms = field_terms(reference_inputs(case), heat_field)
+    return {name: value.detach() for name, value in terms.items() if name != "u"}
 
 
 def kappa(case: Case) -> float:
