@@ -38,7 +38,7 @@ def week_files(directory: Path) -> list[Path]:
 def stub_source(source: str, module: str) -> str:
     """The student version of one solution module."""
     lines = source.splitlines(keepends=True)
-    regions = _regions(source, module)
+    regions = solution_regions(source, module)
     for region in reversed(regions):
         message = json.dumps(f"{module}.{region.qualname}: {region.task}", ensure_ascii=False)
         lines[region.begin : region.end + 1] = [_raise_statement(region.indent, message)]
@@ -58,7 +58,8 @@ def _raise_statement(indent: str, message: str) -> str:
     return f"{indent}raise NotImplementedError(\n{indent}    {message}\n{indent})\n"
 
 
-def _regions(source: str, module: str) -> list[Region]:
+def solution_regions(source: str, module: str) -> list[Region]:
+    """Every solution region of a module, in order, with the function (or method) it is in."""
     lines = source.splitlines()
     functions = _functions(ast.parse(source))
     regions, begin = [], None

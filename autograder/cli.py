@@ -7,6 +7,8 @@ the grader itself (and for ``nbgrader export --verify``, when a gradebook score 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import shutil
 import sys
@@ -36,6 +38,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """The ``ml4p`` command: ``main``, then a prompt exit with its status.
+
+    Python's own shutdown after a grading takes most of a second (torch's modules and the grader's
+    objects torn down one by one). The command skips it: it flushes its output, runs the exit
+    handlers (which stop the zygote and remove temporary files), and ends the process.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError):
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 class UsageError(Exception):
     """Bad arguments: reported in one line, exit status 2."""
 
@@ -47,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_grade(commands)
+    _add_grade_class(commands)
     _add_check(commands)
     _add_build(commands)
     _add_list(commands)
@@ -98,6 +116,51 @@ def _add_grade(commands) -> None:
     grade.set_defaults(run=_run_grade)
 
 
+def _add_grade_class(commands) -> None:
+    grade_class = commands.add_parser(
+        "grade-class",
+        help="grade a whole class: a CSV of scores, a JSON report per student, a histogram",
+        description="Grade every student of SUBMISSIONS_DIR (one subdirectory per student, holding "
+        "their weekNN_<topic>.py or .ipynb files) with the same seed. Writes a JSON report per "
+        "student as soon as they are graded, then the CSV (one row per student, one column per "
+        "exercise, then the total) and a histogram of the totals. A student whose report is "
+        "already there, for the same files, options and grader, is not graded again: an "
+        "interrupted run resumes where it stopped. Each student's code runs in its own isolated "
+        "workers and cannot read the other students' files.",
+    )
+    grade_class.add_argument("submissions", metavar="SUBMISSIONS_DIR")
+    grade_class.add_argument(
+        "--out", "-o", default="grades.csv", metavar="CSV", help="default: grades.csv"
+    )
+    grade_class.add_argument(
+        "--reports", metavar="DIR", help="folder of the JSON reports (default: <CSV stem>-reports)"
+    )
+    grade_class.add_argument(
+        "--histogram", metavar="PNG", help="histogram of the totals (default: <CSV stem>.png)"
+    )
+    _add_selection(
+        grade_class,
+        "workers at once: exercises of several students (local, default: the number of CPUs), "
+        "or the processes of the Dask LocalCluster started without --scheduler",
+    )
+    grade_class.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local: grade on this machine (default); dask: one task per student on a Dask "
+        'cluster (pip install "ml4p-course[dask]")',
+    )
+    grade_class.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here)",
+    )
+    grade_class.add_argument(
+        "--force", action="store_true", help="grade every student again, even those already graded"
+    )
+    grade_class.set_defaults(run=_run_grade_class)
+
+
 def _add_check(commands) -> None:
     check = commands.add_parser(
         "check",
@@ -115,7 +178,7 @@ def _add_weeks(parser, help: str) -> None:
     parser.add_argument("--week", "-w", action="append", default=[], metavar="W", help=help)
 
 
-def _add_selection(parser) -> None:
+def _add_selection(parser, jobs_help: str = "exercises graded at once (default: 2)") -> None:
     _add_weeks(parser, "grade only week W (1, 01, week01 or week01_practices); repeatable")
     parser.add_argument(
         "--exercise",
@@ -132,9 +195,7 @@ def _add_selection(parser) -> None:
         help="auto: CPU, plus CUDA when present (default: auto)",
     )
     parser.add_argument("--seed", type=int, help=SEED_HELP)
-    parser.add_argument(
-        "--jobs", "-j", type=int, default=2, help="exercises graded at once (default: 2)"
-    )
+    parser.add_argument("--jobs", "-j", type=int, help=jobs_help)
     parser.add_argument(
         "--timeout",
         type=float,
@@ -266,14 +327,12 @@ def _selected(weeks, ids):
 def _grade(
     submission: str, weeks, ids, device: str, seed: int | None, jobs: int, timeout=None, plots=None
 ):
-    from autograder import recorded, server
+    from autograder import zygote
 
-    # first: the server imports torch (and matplotlib, if the submission plots) while we do too
-    server.warm_up(
-        sorted(Path(submission).glob("week*.py")) + sorted(Path(submission).glob("week*.ipynb"))
-    )
+    zygote.warm_up()  # first: torch is imported here, and the zygote forked from this process
     from autograder.grade import grade, resolve_devices
     from autograder.progress import progress_bar
+    from autograder.recorded import RecordingError
 
     if not Path(submission).is_dir():
         raise UsageError(f"{submission} is not a directory")
@@ -282,8 +341,8 @@ def _grade(
     except ValueError as error:
         raise UsageError(str(error)) from error
     exercises = _selected(weeks, ids)
+    seed = _seed(seed)
     try:
-        seed = recorded.grading_seed(seed)
         with progress_bar(len(exercises)) as advance:
             return grade(
                 submission,
@@ -295,7 +354,7 @@ def _grade(
                 timeout=timeout,
                 plots=plots,
             )
-    except recorded.RecordingError as error:
+    except RecordingError as error:
         raise UsageError(str(error)) from error
 
 
@@ -310,7 +369,7 @@ def _run_grade(args) -> int:
         args.exercise,
         args.device,
         args.seed,
-        args.jobs,
+        args.jobs or 2,
         args.timeout,
         plots=None if args.plots is None else Path(args.plots),
     )
@@ -328,6 +387,45 @@ def _run_grade(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _run_grade_class(args) -> int:
+    from autograder import zygote
+
+    if args.executor == "local":
+        zygote.warm_up()  # first: torch is imported here, and the zygote forked from this process
+    from autograder.grade_class import ClassOptions, ClassPaths, run_class
+    from autograder.recorded import RecordingError
+
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler goes with --executor dask")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    out = Path(args.out)
+    paths = ClassPaths(
+        submissions=Path(args.submissions),
+        csv=out,
+        reports=Path(args.reports or out.with_name(f"{out.stem}-reports")),
+        histogram=Path(args.histogram or out.with_suffix(".png")),
+    )
+    exercises = tuple(_selected(args.week, args.exercise))
+    jobs = args.jobs or os.cpu_count() or 1
+    options = ClassOptions(exercises, _seed(args.seed), args.device, jobs, args.timeout)
+    try:
+        return run_class(paths, options, args.executor, args.scheduler, args.force)
+    except (ValueError, RecordingError) as error:
+        raise UsageError(str(error)) from error
+
+
+def _seed(seed: int | None) -> int:
+    from autograder import recorded
+
+    try:
+        return recorded.grading_seed(seed)
+    except recorded.RecordingError as error:
+        raise UsageError(str(error)) from error
 
 
 def _machine_format(name: str, report) -> str:
@@ -491,4 +589,4 @@ def _run_list(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

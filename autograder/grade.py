@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Iterator
+import queue
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from autograder import failure_plots, plain, recorded, server
+from autograder import failure_plots, plain, recorded
 from autograder.case import Case, CaseRng, case_seed, reference_inputs
 from autograder.compare import (
     FORBIDDEN_CHECK,
@@ -34,7 +37,7 @@ from autograder.probe import ProbeContext
 from autograder.report import ExerciseResult, GroupTotal, Report
 from autograder.runner import Worker, WorkerRun
 from autograder.scoring import round_points, score_checks, status_of, subtotals
-from autograder.submission import SubmittedFile, week_file, week_files
+from autograder.submission import SubmittedFile, week_file
 
 
 def resolve_devices(option: str) -> tuple[str, ...]:
@@ -89,66 +92,137 @@ def grade(
     the workers without their hardening (only to measure what the isolation costs); ``plots``: a
     folder for a picture of each exercise that lost points (``failure_plots``).
     """
+    options = dict(seed=seed, device=device, jobs=jobs, timeout=timeout, plots=plots)
+    (report,) = grade_submissions([submission], exercises, on_result, sandboxed, **options)
+    return report
+
+
+def grade_submissions(
+    submissions: Sequence[str | os.PathLike],
+    exercises: list[Exercise],
+    on_result: Callable[[ExerciseResult], None] | None = None,
+    sandboxed: bool = True,
+    *,
+    seed: int = 0,
+    device: str = "auto",
+    jobs: int = 2,
+    timeout: float | None = None,
+    plots: Path | None = None,
+    private: Sequence[Path] = (),
+) -> Iterator[Report]:
+    """Grade several submissions in one pipeline (options as for ``grade``): up to ``jobs`` workers
+    run at once, across submissions, and the next one starts as soon as any of them is done.
+
+    Yields each submission's report as soon as all its exercises are graded, so in the order they
+    complete. The reference of each (exercise, case) is computed once, for the first submission.
+    ``private``: folders whose files no worker may read, apart from its own submitted file (the
+    class directory, so that no student's code reads another's).
+    """
     _turn_off_tf32()
     devices = resolve_devices(device)
-    server.context(
-        week_files(Path(submission), sorted({exercise.module for exercise in exercises}))
-    )
     if timeout is not None:
         exercises = [dataclasses.replace(exercise, timeout=timeout) for exercise in exercises]
-    results: dict[str, ExerciseResult] = {}
+    tasks = deque((index, exercise) for index in range(len(submissions)) for exercise in exercises)
+    results: list[dict[str, ExerciseResult]] = [{} for _ in submissions]
+    finished: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
     in_flight: list[_Pending] = []
     try:
-        for exercise in exercises:
-            in_flight.append(_start(exercise, Path(submission), seed, devices, sandboxed))
-            while len(in_flight) >= max(1, jobs):
-                _finish(in_flight.pop(0), results, on_result, plots)
-        while in_flight:
-            _finish(in_flight.pop(0), results, on_result, plots)
-    finally:  # a grader fault must not leave workers behind
+        while tasks or in_flight:
+            while tasks and len(in_flight) < max(1, jobs):
+                index, exercise = tasks.popleft()
+                task = _Task(index, Path(submissions[index]), exercise, tuple(private))
+                in_flight.append(_start(task, seed, devices, sandboxed, finished.put))
+            pending = _next_finished(in_flight, finished)
+            in_flight.remove(pending)
+            result = _finish(pending, plots)
+            if on_result is not None:
+                on_result(result)
+            done = results[pending.task.index]
+            done[result.id] = result
+            if len(done) == len(exercises):
+                ordered = [done[exercise.id] for exercise in exercises]
+                yield Report(str(submissions[pending.task.index]), seed, ordered)
+    finally:  # a grader fault, or a caller that stopped early, must not leave workers behind
         for pending in in_flight:
             if pending.worker is not None:
                 pending.worker.kill()
-    ordered = [results[exercise.id] for exercise in exercises]
-    return Report(submission=str(submission), seed=seed, exercises=ordered)
 
 
 def grade_exercise(
     exercise: Exercise, submission: str | os.PathLike, seed: int = 0, devices=("cpu",)
 ) -> ExerciseResult:
     """Grade one exercise (see ``grade``)."""
-    results: dict[str, ExerciseResult] = {}
-    _finish(_start(exercise, Path(submission), seed, tuple(devices), True), results, None)
-    return results[exercise.id]
+    finished: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
+    task = _Task(0, Path(submission), exercise)
+    return _finish(_start(task, seed, tuple(devices), True, finished.put))
 
 
 # ----------------------------------------------------------------------------------------- pipeline
-@dataclass
-class _Pending:
+@dataclass(frozen=True)
+class _Task:
+    index: int  # of the submission among those graded together
+    submission: Path
     exercise: Exercise
+    private: tuple[Path, ...] = ()
+
+
+@dataclass(eq=False)
+class _Pending:
+    task: _Task
     cases: list[Case]
     file: SubmittedFile
     worker: Worker | None
     reference: dict[str, dict[str, plain.Observed]]
     static: list[Violation]
+    deadline: float  # time.monotonic() by which it is collected, done or not
 
 
 def _start(
-    exercise: Exercise, submission: Path, seed: int, devices: tuple[str, ...], sandboxed: bool
+    task: _Task, seed: int, devices: tuple[str, ...], sandboxed: bool, on_done: Callable
 ) -> _Pending:
-    """Start the student's worker, then compute the reference while it runs."""
+    """Start the student's worker, then compute the reference while it runs. ``on_done(pending)``
+    is called (from another thread) once the worker has nothing more to say."""
+    exercise = task.exercise
     cases = build_cases(exercise, seed, devices)
-    file = week_file(submission, exercise.module)
-    worker, static = None, []
+    file = week_file(task.submission, exercise.module)
+    pending = _Pending(task, cases, file, None, {}, [], time.monotonic())
     if file.problem is None and file.path.is_file():
-        source = file.path.read_text(errors="replace")
-        static = scan_source(source, exercise.name, exercise.forbidden)
-        worker = Worker(exercise, str(file.path), cases, sandboxed)
-    reference = reference_observations(exercise, cases, seed)
-    return _Pending(exercise, cases, file, worker, reference, static)
+        pending.static = _static_violations(file.path, exercise)
+        pending.worker = Worker(
+            exercise,
+            str(file.path),
+            cases,
+            sandboxed,
+            lambda: on_done(pending),
+            private=task.private,
+            own=task.submission,
+        )
+        pending.deadline = pending.worker.deadline
+    else:
+        on_done(pending)
+    pending.reference = reference_observations(exercise, cases, seed)
+    return pending
 
 
-def _finish(pending: _Pending, results: dict, on_result, plots: Path | None = None) -> None:
+def _static_violations(path: Path, exercise: Exercise) -> list[Violation]:
+    source = path.read_text(errors="replace")
+    return scan_source(source, exercise.name, exercise.forbidden)
+
+
+def _next_finished(in_flight: list[_Pending], finished: queue.SimpleQueue) -> _Pending:
+    """The first of ``in_flight`` to be done, or to reach its deadline."""
+    while True:
+        wait = max(0.0, min(pending.deadline for pending in in_flight) - time.monotonic())
+        try:
+            done = finished.get(timeout=wait)
+        except queue.Empty:
+            return min(in_flight, key=lambda pending: pending.deadline)
+        if any(done is pending for pending in in_flight):  # not one collected at its deadline
+            return done
+
+
+def _finish(pending: _Pending, plots: Path | None = None) -> ExerciseResult:
+    exercise = pending.task.exercise
     if pending.file.problem is not None:
         run = WorkerRun(load_status="error", load_message=pending.file.problem)
     elif pending.worker is None:
@@ -156,15 +230,13 @@ def _finish(pending: _Pending, results: dict, on_result, plots: Path | None = No
     else:
         run = pending.worker.collect()
     run.notes = [*pending.file.notes, *run.notes]
-    result = assemble(pending.exercise, pending.cases, pending.reference, run, pending.static)
+    result = assemble(exercise, pending.cases, pending.reference, run, pending.static)
     if plots is not None and result.status in ("partial", "failed"):
         outcomes = [outcome_of(run.cases.get(case.name), run) for case in pending.cases]
-        args = (pending.exercise, pending.cases, pending.reference, outcomes, result, plots)
+        args = (exercise, pending.cases, pending.reference, outcomes, result, plots)
         picture = failure_plots.draw_failure(*args)
         result.plot = "" if picture is None else picture.as_posix()
-    results[result.id] = result
-    if on_result is not None:
-        on_result(result)
+    return result
 
 
 _REFERENCE_CACHE: dict[tuple, dict[str, dict[str, plain.Observed]]] = {}

@@ -60,11 +60,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     submission = _submission(config)
     if submission is None:
         return
-    from autograder import recorded, server
+    from autograder import recorded, zygote
     from autograder.grade import build_cases, exercise_check_names, resolve_devices
     from autograder.registry import all_exercises
 
-    server.warm_up()
+    zygote.warm_up()
     devices = resolve_devices(config.getoption("--ml4p-device"))
     try:
         seed = recorded.grading_seed(config.getoption("--ml4p-seed"))

@@ -59,6 +59,9 @@ def select(weeks: Iterable[str] = (), ids: Iterable[str] = ()) -> list[Exercise]
     """Exercises of the given weeks and/or with the given ids (all of them when both are empty)."""
     modules = {week_module(week) for week in weeks}
     ids = set(ids)
+    if not ids:  # only the weeks asked for are imported
+        chosen = [module for module in WEEK_MODULES if not modules or module in modules]
+        return [exercise for module in chosen for exercise in week_exercises(module)]
     unknown = ids - {exercise.id for exercise in all_exercises()}
     if unknown:
         raise ValueError(f"unknown exercise(s): {', '.join(sorted(unknown))}")

@@ -35,7 +35,7 @@ dependencies = [
 ]
 
 [project.scripts]
-ml4p = "autograder.cli:main"
+ml4p = "autograder.cli:run"
 
 [project.entry-points.pytest11]
 ml4p = "autograder.pytest_plugin"

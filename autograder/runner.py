@@ -1,7 +1,7 @@
 """Parent side of the worker: start one per exercise, collect its messages, enforce the time limit.
 
-Workers are forked from a multiprocessing fork server that imported torch once, so a fresh worker
-per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
+Workers are forked from the zygote (``autograder.zygote``), which has torch imported, so a fresh
+worker per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
 is read as bytes and decoded with ``plain.loads`` (``torch.load(weights_only=True)``); the worker's
 standard output and error come through two more pipes (``autograder.output``).
 
@@ -13,21 +13,20 @@ without computing (a sleep, a deadlock) is killed at a wall-clock deadline of tw
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
-import types
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing import Pipe
 from typing import Any
 
-from autograder import plain, server
+from autograder import plain, zygote
 from autograder.case import Case
 from autograder.exercise import Exercise
 from autograder.output import CapturedStream
@@ -60,22 +59,6 @@ def wall_deadline(timeout: float) -> float:
     return 2 * timeout + WALL_MARGIN
 
 
-@contextlib.contextmanager
-def _main_module_hidden():
-    """Keep multiprocessing from re-running the caller's ``__main__`` script in the worker.
-
-    The worker's entry point is importable (``autograder.worker.main``), so it needs nothing from
-    ``__main__``; without this, a grading script with no ``if __name__ == "__main__"`` guard would run
-    again inside every worker.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
 @dataclass
 class WorkerRun:
     """What came back from one worker: a load failure, or one message per case it finished."""
@@ -89,13 +72,33 @@ class WorkerRun:
     output_tail: list[str] = field(default_factory=list)  # its last lines of output
 
 
+def _fork(job: bytes, pipes: tuple[int, int, int], modules) -> zygote.WorkerProcess:
+    """A worker forked by the zygote; a zygote found dead is started again, once."""
+    try:
+        return zygote.running().fork_worker(job, pipes, modules)
+    except zygote.ZygoteError:
+        zygote.stop()
+        return zygote.running().fork_worker(job, pipes, modules)
+
+
 class Worker:
     """One running worker process for one exercise."""
 
     def __init__(
-        self, exercise: Exercise, submission_file: str, cases: list[Case], sandboxed: bool = True
+        self,
+        exercise: Exercise,
+        submission_file: str,
+        cases: list[Case],
+        sandboxed: bool = True,
+        on_done: Callable[[], None] | None = None,
+        private: Sequence[os.PathLike] = (),
+        own: os.PathLike | None = None,
     ):
+        """Start the worker; ``on_done()`` is called (from the thread that reads its messages) once
+        the worker has sent its last message or ended; ``private``: folders it may not read from,
+        but for its submission's ``own`` folder."""
         self.exercise = exercise
+        self.on_done = on_done
         self.workdir = tempfile.mkdtemp(prefix="ml4p-")
         self.limits = limits_for(exercise, cases)
         request = {
@@ -106,26 +109,21 @@ class Worker:
             "workdir": self.workdir,
             "limits": dataclasses.asdict(self.limits),
             "sandboxed": sandboxed,
+            "private": [os.path.realpath(folder) for folder in private],
+            "own": os.path.realpath(own) if own is not None else None,
             "cases": [describe_case(case) for case in cases],
         }
-        context = server.context()
-        self.receiver, sender = context.Pipe(duplex=False)
-        (out_reader, out_writer), (err_reader, err_writer) = (
-            context.Pipe(duplex=False),
-            context.Pipe(duplex=False),
-        )
-        from autograder import worker
-
-        self.process = context.Process(
-            target=worker.main,
-            args=(sender, out_writer, err_writer, plain.dumps(request)),
-            daemon=True,
-        )
+        self.receiver, sender = Pipe(duplex=False)
+        (out_reader, out_writer), (err_reader, err_writer) = Pipe(duplex=False), Pipe(duplex=False)
+        ends = (sender, out_writer, err_writer)
+        try:
+            modules = zygote.on_demand_modules([submission_file])
+            self.process = _fork(plain.dumps(request), tuple(end.fileno() for end in ends), modules)
+        finally:
+            for end in ends:
+                end.close()
         self.started = time.monotonic()
-        with _main_module_hidden():
-            self.process.start()
-        for end in (sender, out_writer, err_writer):
-            end.close()
+        self.deadline = self.started + wall_deadline(exercise.timeout)
         self.output = [CapturedStream(out_reader, "stdout"), CapturedStream(err_reader, "stderr")]
         self.run = WorkerRun()
         self.stopping = False
@@ -134,8 +132,7 @@ class Worker:
 
     def collect(self) -> WorkerRun:
         """The worker's messages once it is done or dead, or at its wall-clock deadline."""
-        deadline = self.started + wall_deadline(self.exercise.timeout)
-        self.reader.join(max(0.0, deadline - time.monotonic()))
+        self.reader.join(max(0.0, self.deadline - time.monotonic()))
         if self.reader.is_alive():
             self.run.timed_out = (
                 f"did not finish within {wall_deadline(self.exercise.timeout):g} s of wall-clock "
@@ -152,6 +149,13 @@ class Worker:
     def _read_messages(self) -> None:
         """Drain the pipe as messages arrive (in a thread), so the worker never blocks on a full
         pipe while the parent attends to another worker."""
+        try:
+            self._read_until_done()
+        finally:
+            if self.on_done is not None:
+                self.on_done()
+
+    def _read_until_done(self) -> None:
         while True:
             try:
                 message = plain.loads(self.receiver.recv_bytes(MAX_MESSAGE_BYTES))
@@ -190,7 +194,7 @@ class Worker:
         self.stopping = True
         try:  # the worker leads its own process group: take down anything it left behind
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+        except (ProcessLookupError, PermissionError, zygote.ZygoteError):
             pass
         if self.process.is_alive():
             self.process.kill()

@@ -5,7 +5,8 @@
 - a scrubbed environment and a private working directory (also ``HOME`` and ``TMPDIR``);
 - a meta-path finder that refuses ``ml4p_ref``, ``solutions`` and ``autograder`` (the grader's own
   modules are also dropped from ``sys.modules``);
-- an audit hook that refuses to read the reference and solution sources, to write or delete
+- an audit hook that refuses to read the reference and solution sources (and, when a class is
+  graded, the other students' files), to write or delete
   anything outside the working directory, to start processes and to open network connections;
   every refusal is also recorded, so that it becomes a note even when the code catches the error;
 - matplotlib on its non-interactive Agg backend, with its configuration and cache in the working
@@ -167,8 +168,16 @@ def hide_grader_modules(refused: list[str]) -> None:
 
 
 # ----------------------------------------------------------------------------------------- audit
-def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]) -> list[str]:
-    """Refuse what a submission has no business doing (see the module docstring).
+def install_audit_hook(
+    workdir: str,
+    allowed_reads: list[str],
+    secret: list[str],
+    private: list[str] = (),
+    own: str | None = None,
+) -> list[str]:
+    """Refuse what a submission has no business doing (see the module docstring); ``private``:
+    folders holding other submissions (a class being graded), closed but for ``own``, the
+    submission's own folder.
 
     Returns the list to which every refusal's message is appended (the worker empties it).
     """
@@ -205,6 +214,8 @@ def install_audit_hook(workdir: str, allowed_reads: list[str], secret: list[str]
                 return
             if target not in allowed and any(inside(target, root) for root in secret):
                 refuse(f"reading the grader's files is not allowed: {target}")
+            if any(inside(target, root) for root in private) and not (own and inside(target, own)):
+                refuse(f"reading other submissions is not allowed: {target}")
             writing = (mode and any(c in str(mode) for c in "wax+")) or (
                 isinstance(flags, int)
                 and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC)

@@ -1,6 +1,6 @@
 """The worker: the only process that runs student code.
 
-It is started (forked from a server that has already imported torch) once per exercise. It hardens
+It is forked from the zygote (which has already imported torch) once per exercise. It hardens
 itself (``autograder.sandbox``), sends its standard output and error into two pipes the parent reads
 (``autograder.output``), loads the submitted week module from its file, runs the exercise's probe on
 each case and sends one message per case back as plain data (``autograder.plain``): first
@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-from autograder import plain, sandbox, server
+from autograder import plain, sandbox, zygote
 from autograder.case import Case, cast_inputs
 from autograder.exercise import Exercise
 from autograder.guard import CallGuard, StateKeeper
@@ -47,7 +47,11 @@ def main(connection, stdout, stderr, job: bytes) -> None:
         sandbox.limit_process(workdir, sandbox.Limits(**request["limits"]))
         _load_matplotlib_if_used(request["path"])
         refused = sandbox.install_audit_hook(
-            workdir, allowed_reads=[request["path"]], secret=secret
+            workdir,
+            allowed_reads=[request["path"]],
+            secret=secret,
+            private=request["private"],
+            own=request["own"],
         )
         sandbox.hide_grader_modules(refused)
     else:
@@ -68,8 +72,8 @@ def main(connection, stdout, stderr, job: bytes) -> None:
 
 def _load_matplotlib_if_used(path: str) -> None:
     """Import matplotlib before the sandbox is in place when the submission mentions it (and the
-    server did not preload it): see ``autograder.plotting``."""
-    if "matplotlib.pyplot" in sys.modules or not server.uses_matplotlib([path]):
+    zygote did not preload it): see ``autograder.plotting``."""
+    if "matplotlib.pyplot" in sys.modules or not zygote.uses_matplotlib([path]):
         return
     with contextlib.suppress(Exception):  # a broken matplotlib is the student's import error
         importlib.import_module("autograder.plotting")

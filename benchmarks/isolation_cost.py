@@ -12,7 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
-from autograder import server
+from autograder import zygote
 from autograder.grade import grade
 from autograder.registry import all_exercises
 
@@ -35,11 +35,11 @@ def main() -> None:
     parser.add_argument("submission", nargs="?", default=str(ROOT / "solutions"))
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    server.warm_up()
+    zygote.warm_up()
     submission = Path(args.submission)
     times: dict[bool, list[float]] = {True: [], False: []}
     for sandboxed in (True, False):
-        time_once(submission, sandboxed)  # warm-up: fork server, lazy imports, caches
+        time_once(submission, sandboxed)  # warm-up: zygote, lazy imports, caches
     for _ in range(args.repeats):
         for sandboxed in (False, True):
             times[sandboxed].append(time_once(submission, sandboxed))

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["ML4P_STRICT"] = "1"
 WHOLE_MODULES = {
     "tests/test_failure_plots.py",
+    "tests/test_grade_class.py",
     "tests/test_formats.py",
     "tests/test_gradescope_bundle.py",
     "tests/test_nbgrader.py",

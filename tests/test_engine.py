@@ -17,7 +17,9 @@ from autograder import plain
 from autograder.case import BOTH, Case, Property
 from autograder.compare import Outcome, first_difference, judge_case, judge_inputs
 from autograder.forbidden import ForbiddenWatch, OperationWatch, scan_source
+from autograder.grade import grade_exercise
 from autograder.hints import Evidence, Hint, explained_by, first_hint, near
+from autograder.registry import exercise_by_id
 from autograder.scoring import GATED_NOTE, score_checks, status_of
 from autograder.state import GlobalState
 from autograder.threads import stop_new_threads
@@ -345,32 +347,54 @@ def test_a_thread_reporting_its_end_gets_no_second_exit(monkeypatch):
     assert reported == [SystemExit]
 
 
-SERVER_RESTART = """
+ZYGOTE_START = """
 import sys
-from multiprocessing import forkserver
-from autograder import server
+if sys.argv[1] == "after-the-reference":
+    import ml4p_ref.week01_practices
+from autograder import zygote
 
-def pid():
-    return forkserver._forkserver._forkserver_pid
-
-plain, plots = sys.argv[1:]
-server.context([plain])
-first = pid()
-server.context([plots])
-second = pid()
-server.context([plain])
-print(first != second, server.PLOTTING in server._preloaded, pid() == second)
+zygote.warm_up()
+print(zygote.running().forked)
 """
 
 
-def test_a_grading_that_plots_restarts_the_server_with_matplotlib_preloaded(tmp_path):
-    (tmp_path / "plain.py").write_text("import torch\n")
-    (tmp_path / "plots.py").write_text("import matplotlib.pyplot as plt\n")
+@pytest.mark.parametrize(
+    ("before", "forked"), [("clean", "True"), ("after-the-reference", "False")]
+)
+def test_the_zygote_is_forked_only_from_a_process_that_never_imported_the_reference(before, forked):
     done = subprocess.run(
-        [sys.executable, "-c", SERVER_RESTART, "plain.py", "plots.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", ZYGOTE_START, before], capture_output=True, text=True, timeout=120
     )
-    assert done.stdout.split() == ["True", "True", "True"], done.stderr
+    assert done.stdout.split() == [forked], done.stderr
+
+
+SEARCHES_MEMORY = """
+import gc
+import warnings
+
+
+def module_of(thing):
+    try:
+        module = getattr(thing, "__module__", None)
+    except Exception:
+        return ""
+    return module if isinstance(module, str) else ""
+
+
+def softmax(z, dim=-1):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = sorted({
+            module_of(thing) for thing in gc.get_objects() if module_of(thing).startswith("ml4p_ref")
+        })
+    raise RuntimeError("reference in memory: " + (", ".join(found) or "none"))
+"""
+
+
+def test_a_worker_finds_no_reference_in_memory_though_the_grading_process_imported_it(tmp_path):
+    import ml4p_ref.week01_practices  # noqa: F401  (this process now holds the reference)
+
+    (tmp_path / "week01_practices.py").write_text(SEARCHES_MEMORY)
+    result = grade_exercise(exercise_by_id("week01_practices.softmax"), tmp_path)
+    messages = {check.message for check in result.checks if not check.passed}
+    assert any("reference in memory: none" in message for message in messages), messages
