@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, known_wrong_submission
 
 from autograder.cli import main
 from autograder.registry import select
-from helpers import ROOT, known_wrong_submission
 
 WEEK = "week01_practices"
 EXERCISES = select(weeks=[WEEK])
@@ -122,7 +122,9 @@ def test_a_second_run_grades_only_the_students_whose_files_changed(school, tmp_p
     shutil.copy(ROOT / "solutions" / f"{WEEK}.py", students / "bo" / stub.name)
     assert grade_class(tmp_path, "out", "--week", "1") == 0
     assert "graded 1 students" in capsys.readouterr().out
-    assert rows(tmp_path / "out" / "grades.csv")["bo"] == rows(tmp_path / "out" / "grades.csv")["ada"]
+    assert (
+        rows(tmp_path / "out" / "grades.csv")["bo"] == rows(tmp_path / "out" / "grades.csv")["ada"]
+    )
     assert grade_class(tmp_path, "out", "--week", "1", "--force") == 0
     assert "graded 5 students" in capsys.readouterr().out
 
@@ -151,7 +153,10 @@ def test_a_fault_of_the_grader_costs_only_the_student_it_comes_from(
     ("arguments", "message"),
     [
         (["missing-folder"], "is not a directory"),
-        (["submissions", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler goes with --executor dask"),
+        (
+            ["submissions", "--scheduler", "tcp://127.0.0.1:1"],
+            "--scheduler goes with --executor dask",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_and_status_2(school, monkeypatch, capsys, arguments, message):
