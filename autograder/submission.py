@@ -1,4 +1,5 @@
-"""Which file of a submission holds a week module: ``weekNN_<topic>.py``, else ``weekNN_<topic>.ipynb``.
+"""Which file of a submission holds a week module: ``weekNN_<topic>.py``, else ``weekNN_<topic>.ipynb``,
+in the submission's folder or else in its ``weekNN_<topic>/`` subfolder (nbgrader's layout).
 
 A notebook is converted to its Python form (see ``autograder.notebook``) in a private directory of
 this process, under the module's own file name, so that messages read the same as for a ``.py``.
@@ -30,9 +31,16 @@ class SubmittedFile:
 
 
 def submitted_path(submission: Path, module: str) -> Path:
-    """The submitted file of ``module``: its .py, or its .ipynb when only that exists."""
-    script, notebook = submission / f"{module}.py", submission / f"{module}.ipynb"
-    return notebook if notebook.is_file() and not script.is_file() else script
+    """The submitted file of ``module``: its .py, or its .ipynb when only that exists, in the
+    submission's folder or else in a subfolder named after the module (as nbgrader's ``submitted/
+    <student>/<assignment>/`` holds it). When there is none: where its .py would be."""
+    for folder in (submission, submission / module):
+        script, notebook = folder / f"{module}.py", folder / f"{module}.ipynb"
+        if script.is_file():
+            return script
+        if notebook.is_file():
+            return notebook
+    return submission / f"{module}.py"
 
 
 def week_file(submission: Path, module: str) -> SubmittedFile:

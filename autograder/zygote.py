@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import os
 import select
@@ -327,6 +328,9 @@ def _fork_worker(request: _Request, statuses: dict[int, int]) -> None:
     for name in request.modules:
         with contextlib.suppress(Exception):  # a broken module is the student's import error
             importlib.import_module(name)
+    # Objects the zygote holds are set aside from garbage collection: a collection in a worker
+    # would otherwise write to every one of them, copying the whole inherited heap page by page.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         _run_worker(request)
