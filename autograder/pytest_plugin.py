@@ -64,7 +64,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     from autograder.grade import build_cases, exercise_check_names, resolve_devices
     from autograder.registry import all_exercises
 
-    zygote.warm_up()
+    zygote.running()  # a fresh interpreter: this session may have run student code already
     devices = resolve_devices(config.getoption("--ml4p-device"))
     try:
         seed = recorded.grading_seed(config.getoption("--ml4p-seed"))

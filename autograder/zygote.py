@@ -41,10 +41,13 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PRELOAD = ("autograder.worker", "autograder.registry")  # imported before the zygote exists
-# imported by the zygote itself once it runs, in parallel with the grading process's own work:
-# torch.autograd.grad imports symbolic_shapes (and sympy) on first use
-ZYGOTE_PRELOAD = ("torch.fx.experimental.symbolic_shapes",)
+PRELOAD = (  # imported before the zygote exists, so that both processes have them
+    "autograder.worker",
+    "autograder.registry",
+    # torch.autograd.grad imports symbolic_shapes (and sympy) on first use: the reference's
+    # gradients here, the student's in each worker
+    "torch.fx.experimental.symbolic_shapes",
+)
 PLOTTING = "autograder.plotting"  # matplotlib on Agg
 # Heavy modules a submission's text shows it will import, imported before its workers are forked
 # (each costs a second or more; without it, every worker of that submission pays it again).
@@ -69,7 +72,8 @@ class ZygoteError(RuntimeError):
 def warm_up() -> None:
     """Start the zygote now, forked from this process when it is clean (see the module docstring).
 
-    Imports torch and the grader's worker-side modules here first; call it before anything else.
+    Imports torch and the grader's worker-side modules here first. For a command's first step
+    only: a process that may have run other code (a test session, a notebook) calls ``running()``.
     """
     for name in PRELOAD:
         importlib.import_module(name)
@@ -261,8 +265,6 @@ def _run_zygote(connection: socket.socket) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grading process
         os.environ.update(MPLBACKEND="agg", MPLCONFIGDIR=config)
         _close_descriptors_but((connection.fileno(),))
-        for name in ZYGOTE_PRELOAD:
-            importlib.import_module(name)
         _serve(connection)
     except BaseException:
         traceback.print_exc()
