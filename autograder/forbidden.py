@@ -19,10 +19,12 @@ Each violation carries the line of the student's file that reached it.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import os
 import sys
-from collections.abc import Iterable
+import types
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import torch
@@ -60,11 +62,10 @@ def scan_source(source: str, target: str, forbidden: Iterable[str]) -> list[Viol
     forbidden = tuple(forbidden)
     if not forbidden:
         return []
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    parsed = _parsed(source)
+    if parsed is None:
         return []
-    aliases = _import_aliases(tree)
+    tree, aliases = parsed
     found = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == target:
@@ -73,6 +74,21 @@ def scan_source(source: str, target: str, forbidden: Iterable[str]) -> list[Viol
                 if name and _matches(name, forbidden):
                     found.add(Violation(inner.lineno, _matching_rule(name, forbidden)))
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(source: str) -> tuple[ast.Module, dict[str, str]] | None:
+    """The syntax tree of ``source`` and its import aliases (None: a syntax error).
+
+    Cached: every exercise of a week module scans the same file, and parsing it is most of a scan.
+    A str cannot change and ``scan_source`` only reads the tree, so a cached tree is the one a new
+    parse would give.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    return tree, _import_aliases(tree)
 
 
 def _import_aliases(tree: ast.Module) -> dict[str, str]:
@@ -136,6 +152,29 @@ def resolve(dotted: str) -> object | None:
     return None
 
 
+@functools.cache
+def banned_table(forbidden: tuple[str, ...]) -> tuple[Mapping[object, str], tuple[str, ...]]:
+    """What ``ForbiddenWatch`` looks calls up in: each forbidden callable -> its name, and
+    ``"<name>."`` for each name that is not a callable (a module, or a name that does not resolve).
+
+    Cached per tuple of names, because resolving imports modules (and tries to import every prefix
+    of a name such as ``torch.Tensor.softmax``) and a watch is made for every case. Resolution
+    happens before any student code runs (``worker.prepare`` in the zygote, ``worker.main`` before
+    the import of the submission), when the names are bound to torch's own objects, and a module's
+    functions stay the same objects; so the table is the one a later resolution would give, except
+    that student code cannot redirect it (what it rebinds in the watched namespaces is put back).
+    """
+    banned = {}
+    prefixes = []
+    for name in forbidden:
+        obj = resolve(name)
+        if obj is not None and callable(obj):
+            banned[obj] = name
+        else:
+            prefixes.append(name + ".")
+    return types.MappingProxyType(banned), tuple(prefixes)
+
+
 class ForbiddenWatch(TorchFunctionMode):
     """Records forbidden torch calls made while active, with the student's line that made them;
     calls the grader makes itself (a probe differentiating the student's output) are not the
@@ -145,12 +184,7 @@ class ForbiddenWatch(TorchFunctionMode):
         super().__init__()
         forbidden = tuple(forbidden)
         self.everything = "torch" in forbidden
-        self.banned = {}
-        for name in forbidden:
-            obj = resolve(name)
-            if obj is not None and callable(obj):
-                self.banned[obj] = name
-        self.prefixes = tuple(name + "." for name in forbidden if not callable(resolve(name)))
+        self.banned, self.prefixes = banned_table(forbidden)
         self.student_file = student_file
         self.violations: set[Violation] = set()
 

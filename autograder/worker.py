@@ -28,9 +28,23 @@ import torch
 from autograder import plain, sandbox, zygote
 from autograder.case import Case, cast_inputs
 from autograder.exercise import Exercise
+from autograder.forbidden import banned_table
 from autograder.guard import CallGuard, StateKeeper
 from autograder.probe import ProbeContext, modified_inputs, snapshot
-from autograder.registry import exercise_by_id
+from autograder.registry import all_exercises, exercise_by_id
+
+
+def prepare() -> None:
+    """Do once, in the process workers are forked from, what every worker would otherwise repeat.
+
+    Imports every week's exercise definitions (and what they import) and resolves their forbidden
+    names (``forbidden.banned_table``), so that a worker starts with both in memory. The zygote
+    calls it before it forks any worker; calling it again changes nothing. It imports neither
+    ``ml4p_ref`` nor ``solutions`` (the exercise definitions import the reference only when a hint
+    runs, which is in the parent).
+    """
+    for exercise in all_exercises():
+        banned_table(exercise.forbidden)
 
 
 def main(connection, stdout, stderr, job: bytes) -> None:
@@ -38,6 +52,7 @@ def main(connection, stdout, stderr, job: bytes) -> None:
     ``stdout`` and ``stderr`` are the write ends of the parent's output pipes."""
     request = plain.loads(job)
     exercise = exercise_by_id(request["exercise"])  # the probes are trusted grader code
+    banned_table(exercise.forbidden)  # resolved before any student code runs (a no-op if prepared)
     _redirect_output(stdout, stderr)
     workdir = request["workdir"]
     sys.dont_write_bytecode = True  # no __pycache__ next to the submission
