@@ -265,6 +265,9 @@ def _run_zygote(connection: socket.socket) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the grading process
         os.environ.update(MPLBACKEND="agg", MPLCONFIGDIR=config)
         _close_descriptors_but((connection.fileno(),))
+        from autograder import worker
+
+        worker.prepare()  # here, while the grading process gets on with its own work
         _serve(connection)
     except BaseException:
         traceback.print_exc()
