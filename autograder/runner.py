@@ -67,6 +67,7 @@ class WorkerRun:
     load_message: str = ""
     notes: list[str] = field(default_factory=list)
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    finished: bool = False  # the worker sent its last message ("done")
     timed_out: str | None = None  # why the worker ran out of time
     crashed: str | None = None  # why the worker ended before reporting every case
     output_tail: list[str] = field(default_factory=list)  # its last lines of output
@@ -180,7 +181,8 @@ class Worker:
             run.notes += [str(note) for note in message.get("notes", [])]
         if kind == "case":
             run.cases[message["name"]] = message
-        return kind != "done"
+        run.finished = kind == "done"
+        return not run.finished
 
     def kill(self) -> None:
         """Stop the worker now, whatever it is doing, and clean up."""
@@ -190,15 +192,20 @@ class Worker:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _stop(self, patience: float = 1.0) -> None:
-        self.process.join(timeout=patience if not self.run.timed_out else 0.0)
+        """End the worker. One that sent its last message is not waited for: it has nothing more
+        to say, and the zygote collects it."""
+        if not self.run.finished:
+            self.process.join(timeout=patience if not self.run.timed_out else 0.0)
         self.stopping = True
         try:  # the worker leads its own process group: take down anything it left behind
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError, zygote.ZygoteError):
             pass
-        if self.process.is_alive():
+        if self.run.finished:
+            self.process.release()
+        else:
             self.process.kill()
-        self.process.join()
+            self.process.join()
         self.reader.join()
         self.receiver.close()
 

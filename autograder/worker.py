@@ -79,6 +79,7 @@ def main(connection, stdout, stderr, job: bytes) -> None:
         if impl is not None:
             for case in request["cases"]:
                 send(_run_case(impl, case, request, exercise, keeper))
+        _end_output()
         send({"kind": "done"})
     finally:
         _flush_output()
@@ -98,6 +99,16 @@ def _redirect_output(stdout, stderr) -> None:
     for connection, descriptor in ((stdout, 1), (stderr, 2)):
         os.dup2(connection.fileno(), descriptor)
         connection.close()
+
+
+def _end_output() -> None:
+    """Flush and close standard output and error (later writes go to /dev/null): the parent has
+    read all of them once it reads the last message, and need not wait for this process to end."""
+    _flush_output()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for descriptor in (1, 2):
+        os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def _flush_output() -> None:

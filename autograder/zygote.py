@@ -218,6 +218,12 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(self.pid, signal.SIGKILL)
 
+    def release(self) -> None:
+        """Stop following the worker: its exit code will not be read."""
+        if not self._ended:
+            self._ended = True
+            os.close(self._status)
+
     def _read(self, timeout: float | None) -> bool:
         """Read the next number (the pid, then the exit code) or the end, within ``timeout``
         seconds; False when nothing came in time."""
