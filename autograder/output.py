@@ -15,7 +15,8 @@ CHUNK = 2**16
 
 
 class CapturedStream:
-    """Drains one pipe in a thread until every writer has closed it."""
+    """Drains one pipe in a thread until every writer has closed it; the thread closes the pipe
+    when it ends (so that no other thread ever closes a descriptor this one still reads)."""
 
     def __init__(self, connection, name: str):
         self.connection = connection  # a multiprocessing Connection: we read its raw descriptor
@@ -27,7 +28,12 @@ class CapturedStream:
         self.reader.start()
 
     def _drain(self) -> None:
-        descriptor = self.connection.fileno()
+        try:
+            self._read_to_end(self.connection.fileno())
+        finally:
+            self.connection.close()
+
+    def _read_to_end(self, descriptor: int) -> None:
         while True:
             try:
                 chunk = os.read(descriptor, CHUNK)
@@ -42,9 +48,9 @@ class CapturedStream:
             self.tail = (self.tail + chunk)[-TAIL_BYTES:]
 
     def close(self, patience: float = 2.0) -> None:
-        """Wait for the end of the stream (the worker is gone by now), then close the pipe."""
+        """Wait for the end of the stream (the worker is gone, or has closed its output, by now);
+        what has not come within ``patience`` seconds is not counted."""
         self.reader.join(patience)
-        self.connection.close()
 
     def note(self) -> str | None:
         """``output truncated: ...`` when more than ``KEEP_BYTES`` were written."""

@@ -192,6 +192,7 @@ class WorkerProcess:
         self._pid: int | None = None
         self.exitcode: int | None = None
         self._ended = False  # the status pipe reached its end: nothing more will come
+        self._lock = threading.RLock()  # the status pipe is read from more than one thread
 
     @property
     def pid(self) -> int:
@@ -220,23 +221,27 @@ class WorkerProcess:
 
     def release(self) -> None:
         """Stop following the worker: its exit code will not be read."""
-        if not self._ended:
-            self._ended = True
-            os.close(self._status)
+        with self._lock:
+            if not self._ended:
+                self._ended = True
+                os.close(self._status)
 
     def _read(self, timeout: float | None) -> bool:
         """Read the next number (the pid, then the exit code) or the end, within ``timeout``
         seconds; False when nothing came in time."""
-        if timeout is not None and not select.select([self._status], [], [], timeout)[0]:
-            return False
-        number = _read_number(self._status)
-        if number is None or self._pid is not None:
-            self.exitcode = number
-            self._ended = True
-            os.close(self._status)
-        else:
-            self._pid = number
-        return True
+        with self._lock:
+            if self._ended:
+                return True
+            if timeout is not None and not select.select([self._status], [], [], timeout)[0]:
+                return False
+            number = _read_number(self._status)
+            if number is None or self._pid is not None:
+                self.exitcode = number
+                self._ended = True
+                os.close(self._status)
+            else:
+                self._pid = number
+            return True
 
     def __del__(self):
         if not self._ended:
