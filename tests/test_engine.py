@@ -52,12 +52,48 @@ def test_objects_and_tensor_subclasses_cross_as_type_names_only():
 
 
 def test_loads_refuses_arbitrary_objects():
+    import pickle
+
+    for value in (AlwaysEqual(), torch.nn.Parameter(torch.ones(2)), np.ones(2), torch.float32):
+        with pytest.raises(pickle.UnpicklingError, match="not plain data"):
+            plain.loads(plain.dumps({"out": value}))
+
+
+def test_loads_refuses_a_tensor_larger_than_its_bytes():
     import io
+    import pickle
+
+    class Forged(pickle.Pickler):
+        def persistent_id(self, obj):
+            return ("float64", (2**40,), (1,), 0, False, b"") if obj == "tensor" else None
 
     buffer = io.BytesIO()
-    torch.save({"out": AlwaysEqual()}, buffer)
-    with pytest.raises(Exception, match="Weights only load failed"):
+    Forged(buffer).dump({"out": "tensor"})
+    with pytest.raises(pickle.UnpicklingError, match="larger than its storage"):
         plain.loads(buffer.getvalue())
+
+
+def test_plain_round_trip_keeps_views_dtypes_and_requires_grad():
+    values = {
+        "view": torch.arange(12.0).reshape(3, 4).T[1:],
+        "expanded": torch.ones(1).expand(3),
+        "empty": torch.zeros(0, 3),
+        "flags": torch.tensor([True, False]),
+        "half": torch.ones(2, dtype=torch.bfloat16),
+        "leaf": torch.ones(2, requires_grad=True),
+        "nested": [(1, "a", None), {"k": 2.5}],
+    }
+    back = plain.loads(plain.dumps(values))
+    assert back["nested"] == values["nested"]
+    for name in ("view", "expanded", "empty", "flags", "half", "leaf"):
+        a, b = values[name], back[name]
+        assert (b.dtype, b.shape, b.stride(), b.requires_grad) == (
+            a.dtype,
+            a.shape,
+            a.stride(),
+            a.requires_grad,
+        )
+        assert torch.equal(a.detach(), b.detach()), name
 
 
 # ----------------------------------------------------------------------------------------- checks
