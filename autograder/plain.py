@@ -92,10 +92,17 @@ def _tensor_from_id(pid: Any) -> torch.Tensor:
         raise pickle.UnpicklingError("malformed tensor")
     if _storage_bytes(size, stride, offset, _DTYPES[dtype].itemsize) > len(data):
         raise pickle.UnpicklingError("tensor larger than its storage")
-    storage = torch.frombuffer(bytearray(data), dtype=torch.uint8) if data else torch.empty(0)
     tensor = torch.empty(0, dtype=_DTYPES[dtype])
-    tensor.set_(storage.untyped_storage(), offset, size, stride)
+    tensor.set_(_fixed_storage(data), offset, size, stride)
     return tensor.requires_grad_(True) if requires_grad else tensor
+
+
+def _fixed_storage(data: bytes) -> torch.UntypedStorage:
+    """A storage holding ``data`` that torch cannot resize: a forged message that calls
+    ``Tensor.__setstate__`` (pickle's BUILD, which ``set_``s the tensor to a larger size) gets an
+    error instead of making the parent allocate. ``frombuffer`` wraps a buffer it does not own (so
+    the storage is fixed) and needs at least one byte: an empty tensor gets a storage of one byte."""
+    return torch.frombuffer(bytearray(data or b"\0"), dtype=torch.uint8).untyped_storage()
 
 
 def _storage_bytes(size: Any, stride: Any, offset: Any, itemsize: int) -> int:

@@ -73,6 +73,20 @@ def test_loads_refuses_a_tensor_larger_than_its_bytes():
         plain.loads(buffer.getvalue())
 
 
+def test_loads_cannot_be_made_to_allocate_beyond_the_message():
+    import pickle
+
+    def fragment(value):
+        return pickle.dumps(value, protocol=3)[2:-1]  # without PROTO and STOP
+
+    tensor = fragment(("float64", (0,), (1,), 0, False, b"")) + b"Q"  # BINPERSID: an empty tensor
+    # BUILD on a tensor calls Tensor.__setstate__, which set_s it to a storage and a size of the
+    # stream's choice: here a million floats over an empty tensor's storage
+    state = b"(" + tensor + fragment(0) + fragment((10**6,)) + fragment((1,)) + b"t"
+    with pytest.raises(RuntimeError, match="not resizable"):
+        plain.loads(b"\x80\x03" + tensor + state + b"b.")
+
+
 def test_plain_round_trip_keeps_views_dtypes_and_requires_grad():
     values = {
         "view": torch.arange(12.0).reshape(3, 4).T[1:],
