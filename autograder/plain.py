@@ -39,8 +39,9 @@ def dumps(message: dict[str, Any]) -> bytes:
 
 
 def loads(payload: bytes) -> dict[str, Any]:
-    """What ``dumps`` wrote; ``pickle.UnpicklingError`` for anything but plain data and tensors."""
-    return _Unpickler(io.BytesIO(payload)).load()
+    """What ``dumps`` wrote; an error (``pickle.UnpicklingError`` mostly) for anything but plain
+    data and tensors."""
+    return _with_tensors(_Unpickler(io.BytesIO(payload)).load())
 
 
 class _Pickler(pickle.Pickler):
@@ -56,8 +57,30 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
 
-    def persistent_load(self, pid: Any) -> torch.Tensor:
-        return _tensor_from_id(pid)
+    def persistent_load(self, pid: Any) -> _TensorId:
+        _check_tensor_id(pid)
+        return _TensorId(pid)
+
+
+class _TensorId(tuple):
+    """A checked tensor id, made a tensor only once the whole message is read: while it is read,
+    pickle's BUILD may be applied to what a persistent id gave, and this tuple has nothing BUILD
+    can set (no ``__setstate__``, no ``__dict__``), where a tensor's ``__setstate__`` would let the
+    message change it."""
+
+    __slots__ = ()
+
+
+def _with_tensors(value: Any) -> Any:
+    """``value`` with every ``_TensorId`` in its dicts, lists and tuples made a tensor."""
+    kind = type(value)
+    if kind is _TensorId:
+        return _tensor_from_id(value)
+    if kind is dict:
+        return {key: _with_tensors(item) for key, item in value.items()}
+    if kind in (list, tuple):
+        return kind(_with_tensors(item) for item in value)
+    return value
 
 
 _DTYPES = {name: dtype for name, dtype in vars(torch).items() if isinstance(dtype, torch.dtype)}
@@ -82,9 +105,9 @@ def _tensor_id(tensor: torch.Tensor) -> tuple:
     )
 
 
-def _tensor_from_id(pid: Any) -> torch.Tensor:
-    """The tensor ``_tensor_id`` described; ``UnpicklingError`` unless it is well formed and fits in
-    its storage bytes (so that reading it never allocates more than the message holds)."""
+def _check_tensor_id(pid: Any) -> None:
+    """``UnpicklingError`` unless ``pid`` is a well-formed tensor id whose tensor fits in its
+    storage bytes (so that reading it never allocates more than the message holds)."""
     if type(pid) is not tuple or len(pid) != 6:
         raise pickle.UnpicklingError("malformed tensor")
     dtype, size, stride, offset, requires_grad, data = pid
@@ -92,17 +115,15 @@ def _tensor_from_id(pid: Any) -> torch.Tensor:
         raise pickle.UnpicklingError("malformed tensor")
     if _storage_bytes(size, stride, offset, _DTYPES[dtype].itemsize) > len(data):
         raise pickle.UnpicklingError("tensor larger than its storage")
-    tensor = torch.empty(0, dtype=_DTYPES[dtype])
-    tensor.set_(_fixed_storage(data), offset, size, stride)
+
+
+def _tensor_from_id(pid: _TensorId) -> torch.Tensor:
+    """The tensor of a checked id: on a storage that holds the id's bytes (at least one byte,
+    ``frombuffer``'s minimum)."""
+    dtype, size, stride, offset, requires_grad, data = pid
+    storage = torch.frombuffer(bytearray(data or b"\0"), dtype=torch.uint8).untyped_storage()
+    tensor = torch.empty(0, dtype=_DTYPES[dtype]).set_(storage, offset, size, stride)
     return tensor.requires_grad_(True) if requires_grad else tensor
-
-
-def _fixed_storage(data: bytes) -> torch.UntypedStorage:
-    """A storage holding ``data`` that torch cannot resize: a forged message that calls
-    ``Tensor.__setstate__`` (pickle's BUILD, which ``set_``s the tensor to a larger size) gets an
-    error instead of making the parent allocate. ``frombuffer`` wraps a buffer it does not own (so
-    the storage is fixed) and needs at least one byte: an empty tensor gets a storage of one byte."""
-    return torch.frombuffer(bytearray(data or b"\0"), dtype=torch.uint8).untyped_storage()
 
 
 def _storage_bytes(size: Any, stride: Any, offset: Any, itemsize: int) -> int:
