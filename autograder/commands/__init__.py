@@ -1,0 +1,1 @@
+"""The ``ml4p`` subcommands, one module per group; ``autograder.cli`` assembles them."""
