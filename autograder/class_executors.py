@@ -16,7 +16,6 @@ it comes from.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import shutil
 import tempfile
@@ -28,9 +27,8 @@ from autograder.grade import grade_submissions
 from autograder.grade_class import ClassOptions, Graded, Student
 from autograder.registry import exercise_by_id
 from autograder.report import ExerciseResult
+from autograder.scratch import scratch_folder
 from autograder.submission import week_files
-
-_STAGING: list[Path] = []  # a Dask worker's private folder for the students it grades
 
 
 def grade_locally(
@@ -150,7 +148,7 @@ def grade_files(
     """On a Dask worker: grade one student's files (file name -> content); the report's dict.
     ``private``: folders closed to the student's code besides the other tasks' (the class folders,
     where the worker sees the same file system as the client)."""
-    staging = _staging()
+    staging = scratch_folder("class")  # every student this Dask worker grades has a folder in it
     folder = Path(tempfile.mkdtemp(prefix="student-", dir=staging)) / name
     folder.mkdir()
     try:
@@ -163,11 +161,3 @@ def grade_files(
         return report.to_dict()
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
-
-
-def _staging() -> Path:
-    if not _STAGING:
-        folder = Path(tempfile.mkdtemp(prefix="ml4p-class-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _STAGING.append(folder)
-    return _STAGING[0]

@@ -8,16 +8,13 @@ Conversions are kept per notebook content for as long as the process lives.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.notebook import NotebookError, notebook_module
+from autograder.scratch import scratch_folder
 
-_STAGING: list[Path] = []  # one private directory per process, made on first use
 _CONVERTED: dict[str, SubmittedFile] = {}
 
 
@@ -62,7 +59,9 @@ def _converted(notebook: Path, module: str) -> SubmittedFile:
         return SubmittedFile(notebook, problem=f"{notebook.name} cannot be read ({error.strerror})")
     key = f"{module}-{hashlib.sha256(content).hexdigest()}"
     if key not in _CONVERTED:
-        _CONVERTED[key] = _convert(content, notebook.name, _staging() / key / f"{module}.py")
+        _CONVERTED[key] = _convert(
+            content, notebook.name, scratch_folder("notebooks") / key / f"{module}.py"
+        )
     return _CONVERTED[key]
 
 
@@ -74,11 +73,3 @@ def _convert(content: bytes, filename: str, target: Path) -> SubmittedFile:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(source, encoding="utf-8")
     return SubmittedFile(target, tuple(notes))
-
-
-def _staging() -> Path:
-    if not _STAGING:
-        directory = Path(tempfile.mkdtemp(prefix="ml4p-notebooks-"))
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        _STAGING.append(directory)
-    return _STAGING[0]

@@ -25,17 +25,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbgrader_autograde import jupyter_environment
+from nbgrader_autograde import jupyter_environment, run
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -107,21 +106,12 @@ def build_class(folder: Path, students: int) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------- timing
-def run(command: list[str], cwd: Path, env: dict | None = None) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
-    return elapsed
-
-
 def time_class(base: Path, students: int, repeats: int, jobs: int | None) -> tuple[float, Path]:
     command = [sys.executable, "-m", "autograder.cli", "grade-class", "class", "--week", WEEK]
     command += ["--out", "grades.csv", "--force"] + (["--jobs", str(jobs)] if jobs else [])
     times = []
     for repeat in range(repeats):
-        elapsed = run(command, base)
+        elapsed = run(command, base, dict(os.environ))
         times.append(elapsed)
         print(
             f"ml4p grade-class, {students} students, run {repeat + 1}: {elapsed:.1f} s "
