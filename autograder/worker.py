@@ -44,7 +44,7 @@ def prepare() -> None:
     runs, which is in the parent).
     """
     for exercise in all_exercises():
-        banned_table(exercise.forbidden)
+        banned_table(tuple(exercise.forbidden))
 
 
 def main(connection, stdout, stderr, job: bytes) -> None:
@@ -52,7 +52,7 @@ def main(connection, stdout, stderr, job: bytes) -> None:
     ``stdout`` and ``stderr`` are the write ends of the parent's output pipes."""
     request = plain.loads(job)
     exercise = exercise_by_id(request["exercise"])  # the probes are trusted grader code
-    banned_table(exercise.forbidden)  # resolved before any student code runs (a no-op if prepared)
+    banned_table(tuple(exercise.forbidden))  # resolved before any student code runs (prepared)
     _redirect_output(stdout, stderr)
     workdir = request["workdir"]
     sys.dont_write_bytecode = True  # no __pycache__ next to the submission
