@@ -8,8 +8,9 @@ value (``decode``). No student object is ever unpickled in the parent.
 ``dumps`` is a pickle in which each tensor is a persistent id made of plain values only (dtype name,
 size, stride, storage offset, requires_grad and the bytes of its storage); ``loads`` unpickles with an
 unpickler that refuses every global (no class or function can be named, so no object other than
-str, bytes, numbers, None, tuples, lists, sets and dicts can be built) and rebuilds each tensor
-from its id, on a storage of its own that torch cannot resize.
+str, bytes, numbers, None, tuples, lists, sets and dicts can be built); each tensor stays a
+checked tuple until the whole message is read (pickle's BUILD cannot reach a tensor), then is
+rebuilt from its bytes on a storage of its own.
 Both run at C speed: ``torch.save`` with ``torch.load(weights_only=True)`` took ten times as long for
 the small messages of a case.
 """

@@ -41,18 +41,14 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PRELOAD = (  # imported before the zygote exists, so that both processes have them
-    "autograder.worker",
-    "autograder.registry",
-    # torch.autograd.grad imports symbolic_shapes (and sympy) on first use: the reference's
-    # gradients here, the student's in each worker
-    "torch.fx.experimental.symbolic_shapes",
-)
+PRELOAD = ("autograder.worker", "autograder.registry")  # imported before the zygote exists
 PLOTTING = "autograder.plotting"  # matplotlib on Agg
 # Heavy modules a submission's text shows it will import, imported before its workers are forked
 # (each costs a second or more; without it, every worker of that submission pays it again).
 ON_DEMAND = {
     "matplotlib": PLOTTING,
+    # torch.autograd.grad with grad_outputs imports symbolic_shapes (and sympy) on first use
+    "autograd.grad": "torch.fx.experimental.symbolic_shapes",
     # torch.use_deterministic_algorithms imports torch._inductor (and torch._dynamo) on every call
     "use_deterministic_algorithms": "torch._inductor.config",
 }

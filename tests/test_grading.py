@@ -123,6 +123,32 @@ def _cli(*args: str, cwd) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+DRAWS_ITS_OWN = """
+import random
+
+import numpy as np
+import torch
+
+
+def softmax(z, dim=-1):
+    noise = torch.rand_like(z) + float(np.random.rand()) + random.random()
+    return torch.softmax(z, dim=dim) + noise
+"""
+
+
+def test_code_that_draws_from_the_global_generators_gets_the_same_report_every_time(tmp_path):
+    (tmp_path / "week01_practices.py").write_text(DRAWS_ITS_OWN)
+    reports = []
+    for _ in range(2):
+        done = _cli(
+            "grade", ".", "-e", "week01_practices.softmax", "--format", "json", cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        reports.append(done.stdout)
+    assert reports[0] == reports[1]
+    assert "entries differ" in reports[0]
+
+
 def test_json_is_byte_identical_for_the_same_seed(root, tmp_path):
     outputs = []
     for name in ("first.json", "second.json"):
