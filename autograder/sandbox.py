@@ -2,7 +2,8 @@
 
 - its own session and process group (the parent kills the whole group at the end);
 - resource limits: CPU time (the exercise's time limit), address space (CPU-only workers), file size, core dumps, processes;
-- a scrubbed environment and a private working directory (also ``HOME`` and ``TMPDIR``);
+- a scrubbed environment and a private working directory (also ``HOME``, ``TMPDIR``, ``tempfile``'s
+  folder and torch's cache folder);
 - a meta-path finder that refuses ``ml4p_ref``, ``solutions`` and ``autograder`` (the grader's own
   modules are also dropped from ``sys.modules``);
 - an audit hook that refuses to read the reference and solution sources (and, when a class is
@@ -22,6 +23,7 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass
 
 PROTECTED_PACKAGES = ("ml4p_ref", "solutions", "autograder")
@@ -103,6 +105,10 @@ def limit_process(workdir: str, limits: Limits) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails instead of killing
     os.environ.clear()
     os.environ.update(SAFE_ENVIRONMENT, HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
+    # torch's caches (torch._dynamo makes one when some backward passes first import it) go to
+    # the working directory too, and so does tempfile, whose choice was made before the sandbox
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(workdir, "torchinductor")
+    tempfile.tempdir = workdir
     os.chdir(workdir)
 
 

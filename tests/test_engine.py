@@ -451,3 +451,23 @@ def test_a_worker_finds_no_reference_in_memory_though_the_grading_process_import
     result = grade_exercise(exercise_by_id("week01_practices.softmax"), tmp_path)
     messages = {check.message for check in result.checks if not check.passed}
     assert any("reference in memory: none" in message for message in messages), messages
+
+
+SCRATCH_FILES = """
+import os
+import tempfile
+
+
+def softmax(z, dim=-1):
+    with tempfile.NamedTemporaryFile() as scratch:  # an honest habit: a scratch file
+        scratch.write(b"intermediate results")
+    assert os.environ["TORCHINDUCTOR_CACHE_DIR"].startswith(os.getcwd())
+    weights = (z - z.amax(dim=dim, keepdim=True)).exp()
+    return weights / weights.sum(dim=dim, keepdim=True)
+"""
+
+
+def test_temporary_files_and_torchs_caches_go_to_the_workers_own_folder(tmp_path):
+    (tmp_path / "week01_practices.py").write_text(SCRATCH_FILES)
+    result = grade_exercise(exercise_by_id("week01_practices.softmax"), tmp_path)
+    assert (result.status, result.notes) == ("passed", [])

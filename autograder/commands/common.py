@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]  # holds autograder/, ml4p_ref/, solutions/
 
 SEED_HELP = (
     "seed of the random cases (default: 0; in a student repository, without the hidden "

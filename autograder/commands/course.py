@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.commands.common import (
+    REPOSITORY,
     UsageError,
     add_weeks,
     selected,
@@ -87,7 +88,7 @@ def _run_build(args) -> int:
 def _run_release(args) -> int:
     from autograder.release import ReleaseError, check_release, release
 
-    root, out = Path(__file__).resolve().parents[1], Path(args.out)
+    root, out = REPOSITORY, Path(args.out)
     if args.check:
         if not out.is_dir():
             raise UsageError(f"{out} is not a directory")

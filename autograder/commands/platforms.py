@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.commands.common import (
+    REPOSITORY,
     UsageError,
     add_weeks,
     selected,
@@ -128,7 +129,7 @@ def _run_gradescope_build(args) -> int:
     selected(args.week, ())  # a usage error for an unknown week, before anything is written
     if not args.zip.endswith(".zip"):
         raise UsageError(f"{args.zip}: the bundle is a .zip file")
-    root = Path(__file__).resolve().parents[1]
+    root = REPOSITORY
     names = build_bundle(Path(args.zip), root, args.week)
     print(f"wrote {args.zip}: {len(names)} files; upload it as the assignment's autograder")
     return 0
