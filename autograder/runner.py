@@ -2,7 +2,7 @@
 
 Workers are forked from the zygote (``autograder.zygote``), which has torch imported, so a fresh
 worker per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
-is read as bytes and decoded with ``plain.loads`` (``torch.load(weights_only=True)``); the worker's
+is read as bytes and decoded with ``plain.loads`` (plain data and tensors only); the worker's
 standard output and error come through two more pipes (``autograder.output``).
 
 An exercise's time limit is CPU time, enforced in the worker by ``RLIMIT_CPU``: a loop that never
