@@ -205,6 +205,8 @@ def run_class(
     failed = {outcome.student.name: outcome.error for outcome in graded if outcome.report is None}
     reports = read_reports(students, paths.reports) | dict.fromkeys(failed)
     exercises = list(options.exercises)
+    for output in (paths.csv, paths.histogram):
+        output.parent.mkdir(parents=True, exist_ok=True)
     paths.csv.write_text(class_outputs.class_csv(exercises, reports))
     scores = class_outputs.totals(exercises, reports)
     max_score = round(sum(exercise.points for exercise in exercises), 6)
