@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from helpers import ROOT, known_wrong_submission
 
 from autograder.cli import main
@@ -162,6 +163,12 @@ def test_a_fault_of_the_grader_costs_only_the_student_it_comes_from(
         (
             ["submissions", "--scheduler", "tcp://127.0.0.1:1"],
             "--scheduler goes with --executor dask",
+        ),
+        (["submissions", "--timeout", "0"], "--timeout must be positive"),
+        pytest.param(
+            ["submissions", "--device", "cuda"],
+            "no CUDA device is available",
+            marks=pytest.mark.skipif(torch.cuda.is_available(), reason="a CUDA device is present"),
         ),
     ],
 )

@@ -60,6 +60,18 @@ def selected(weeks, ids):
         raise UsageError(str(error)) from error
 
 
+def check_device_and_timeout(device: str, timeout: float | None) -> None:
+    """Usage errors for a device that is not there and a time limit that is not positive."""
+    from autograder.grade import resolve_devices
+
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    try:
+        resolve_devices(device)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+
+
 def grading_seed(seed: int | None) -> int:
     from autograder import recorded
 

@@ -11,6 +11,7 @@ from autograder.commands.common import (
     SEED_HELP,
     UsageError,
     add_selection,
+    check_device_and_timeout,
     grading_seed,
     selected,
     terminal_width,
@@ -129,16 +130,13 @@ def _grade(
     from autograder import zygote
 
     zygote.warm_up()  # first: torch is imported here, and the zygote forked from this process
-    from autograder.grade import grade, resolve_devices
+    from autograder.grade import grade
     from autograder.progress import progress_bar
     from autograder.recorded import RecordingError
 
     if not Path(submission).is_dir():
         raise UsageError(f"{submission} is not a directory")
-    try:
-        resolve_devices(device)
-    except ValueError as error:
-        raise UsageError(str(error)) from error
+    check_device_and_timeout(device, timeout)
     exercises = selected(weeks, ids)
     seed = grading_seed(seed)
     try:
@@ -160,8 +158,6 @@ def _grade(
 def _run_grade(args) -> int:
     from autograder import render
 
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     report = _grade(
         args.submission,
         args.week,
@@ -198,8 +194,7 @@ def _run_grade_class(args) -> int:
 
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler goes with --executor dask")
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    check_device_and_timeout(args.device, args.timeout)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     out = Path(args.out)
