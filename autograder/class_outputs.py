@@ -28,7 +28,7 @@ def class_csv(exercises: list[Exercise], reports: dict[str, dict | None]) -> str
             continue
         scores = {exercise["id"]: exercise["score"] for exercise in report["exercises"]}
         cells = [_number(scores[i]) if i in scores else "" for i in ids]
-        writer.writerow([student, *cells, _number(sum(scores.get(i, 0.0) for i in ids))])
+        writer.writerow([student, *cells, _number(_total(report, ids))])
     return table.getvalue()
 
 
@@ -39,12 +39,14 @@ def _number(value: float) -> str:
 
 def totals(exercises: list[Exercise], reports: dict[str, dict | None]) -> list[float]:
     """The total score of every student with a report."""
-    ids = {exercise.id for exercise in exercises}
-    return [
-        round(sum(e["score"] for e in report["exercises"] if e["id"] in ids), 6)
-        for report in reports.values()
-        if report is not None
-    ]
+    ids = [exercise.id for exercise in exercises]
+    return [_total(report, ids) for report in reports.values() if report is not None]
+
+
+def _total(report: dict, ids: list[str]) -> float:
+    """The sum of the report's scores on the exercises ``ids``, in their order."""
+    scores = {exercise["id"]: exercise["score"] for exercise in report["exercises"]}
+    return round(sum(scores.get(exercise_id, 0.0) for exercise_id in ids), 6)
 
 
 def summary(scores: list[float], max_score: float) -> str:

@@ -1,9 +1,9 @@
 """Parent side of the worker: start one per exercise, collect its messages, enforce the time limit.
 
 Workers are forked from the zygote (``autograder.zygote``), which has torch imported, so a fresh
-worker per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every message
-is read as bytes and decoded with ``plain.loads`` (plain data and tensors only); the worker's
-standard output and error come through two more pipes (``autograder.output``).
+worker per exercise costs milliseconds, not the second or more that ``import torch`` takes. Every
+message is read as bytes and decoded with ``plain.loads`` (plain data and tensors only); the
+worker's standard output and error come through two more pipes (``autograder.output``).
 
 An exercise's time limit is CPU time, enforced in the worker by ``RLIMIT_CPU``: a loop that never
 ends is stopped after the same amount of work however loaded the machine is. A worker that waits
