@@ -22,6 +22,9 @@ from autograder.tolerance import Tolerance, tolerance_for
 if TYPE_CHECKING:
     from autograder.plain import Observed
 
+EMULATED_GPU = "emulated GPU"
+"""A case's device when it runs on the GPU emulated on the CPU (``autograder.emulated_gpu``)."""
+
 DTYPE_NAMES = {torch.float16: "float16", torch.float32: "float32", torch.float64: "float64"}
 BOTH = (torch.float32, torch.float64)
 """The dtypes most torch cases run in."""
@@ -112,12 +115,18 @@ class Case:
         ]
 
     def tolerance_of(self, kind: str | None = None) -> Tolerance:
-        """The tolerance of ``kind`` (default: the case's own) in this case's dtype and device."""
+        """The tolerance of ``kind`` (default: the case's own) in this case's dtype and device
+        (the emulated GPU computes on the CPU)."""
         dtype = str(self.dtype).removeprefix("torch.")
-        return tolerance_for(kind or self.tolerance, dtype, self.device)
+        device = "cpu" if self.device == EMULATED_GPU else self.device
+        return tolerance_for(kind or self.tolerance, dtype, device)
 
     def on(self, device: str) -> Case:
         return replace(self, device=device)
+
+    def on_emulated_gpu(self) -> Case:
+        """This case again, on the emulated GPU: its checks belong to the "devices" group."""
+        return replace(self, device=EMULATED_GPU, primary=False)
 
     def seen(self, name: str) -> Any:
         """Input ``name`` as the student received it (cast to the case's dtype), in float64."""

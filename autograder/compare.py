@@ -44,6 +44,7 @@ class Outcome:
     error: bool = False  # counts towards the exercise's status "error"
     not_implemented: bool = False
     modified: tuple[str, ...] = ()  # inputs changed in place
+    findings: tuple[str, ...] = ()  # what the emulated GPU saw the code do (``emulated_gpu``)
 
 
 @dataclass
@@ -125,6 +126,8 @@ def _keys_check(case, name, group, keys, reference, outcome: Outcome, hints) -> 
         stage, key, message = found
         evidence = Evidence(case, outcome.observed, reference, stage, key)
         verdict.problem = _with_hint(message, False, hints, evidence)
+    if outcome.findings and name == case.name:  # they explain the difference: first
+        verdict.problem = "; ".join(filter(None, (*outcome.findings, verdict.problem)))
     return verdict
 
 

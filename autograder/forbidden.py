@@ -190,7 +190,7 @@ class ForbiddenWatch(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         name = self._forbidden_name(func)
-        if name is not None and not _called_by_grader(sys._getframe(1)):
+        if name is not None and not called_by_grader(sys._getframe(1)):
             self.violations.add(Violation(self._student_line(), name))
         return func(*args, **(kwargs or {}))
 
@@ -237,18 +237,18 @@ class OperationWatch(TorchDispatchMode):
         name = getattr(getattr(func, "overloadpacket", func), "__name__", "")
         if name in self.operators:
             frame = sys._getframe(1)
-            if not _called_by_grader(frame):
+            if not called_by_grader(frame):
                 line = student_line(frame, self.student_file)
                 self.violations.add(Violation(line, f"operation aten.{name}"))
         return func(*args, **(kwargs or {}))
 
 
-def _called_by_grader(frame) -> bool:
-    """The innermost frame outside torch (and outside these watches) belongs to the grader: a trusted
-    net, field or layer handed to the student's code."""
+def called_by_grader(frame, watches: tuple[str, ...] = (THIS_FILE,)) -> bool:
+    """The innermost frame outside torch (and outside the files of ``watches``, those watching the
+    call) belongs to the grader: a trusted net, field or layer handed to the student's code."""
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(TORCH_DIR) and filename != THIS_FILE:
+        if not filename.startswith(TORCH_DIR) and filename not in watches:
             return filename.startswith(GRADER_DIR)
         frame = frame.f_back
     return False

@@ -33,7 +33,7 @@ from autograder.compare import (
 )
 from autograder.exercise import Exercise
 from autograder.forbidden import Violation, scan_source
-from autograder.probe import ProbeContext
+from autograder.probe import ProbeContext, arrays_in
 from autograder.report import ExerciseResult, GroupTotal, Report
 from autograder.runner import Worker, WorkerRun
 from autograder.scoring import round_points, score_checks, status_of, subtotals
@@ -41,7 +41,11 @@ from autograder.submission import SubmittedFile, week_file
 
 
 def resolve_devices(option: str) -> tuple[str, ...]:
-    """``auto`` -> the CPU plus CUDA when present; ``cpu``; ``cuda`` (an error when absent)."""
+    """``auto`` -> the CPU plus CUDA when present; ``cpu``; ``cuda`` (an error when absent).
+
+    CUDA is looked for through NVML, which leaves CUDA itself unstarted: workers are forked from
+    this process's zygote, and a process forked after CUDA started cannot use it."""
+    os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
     if option == "cpu":
         return ("cpu",)
     if option == "cuda":
@@ -58,11 +62,35 @@ def build_cases(exercise: Exercise, seed: int, devices: Iterable[str] = ("cpu",)
     declared = exercise.cases(CaseRng(case_seed(seed, exercise.id)))
     chosen = tuple(device for device in devices if device in exercise.devices) or ("cpu",)
     cases = [case for declared_case in declared for case in declared_case.expand(chosen)]
+    if "cuda" in exercise.devices:
+        cases += emulated_gpu_case(cases)
     cases.sort(key=lambda case: not case.primary)  # a second device's cases after the first's
     names = [case.name for case in cases]
     if len(set(names)) != len(names):
         raise ValueError(f"{exercise.id}: two cases share a name")
     return cases
+
+
+def emulated_gpu_case(cases: list[Case]) -> list[Case]:
+    """The case run again on the emulated GPU (``autograder.emulated_gpu``): the smallest float64
+    torch case of the "values" group (none when there is no such case)."""
+    candidates = [
+        case
+        for case in cases
+        if case.primary and case.compare and not case.numpy and case.group == "values"
+        if case.dtype == torch.float64
+    ]
+    if not candidates:
+        return []
+    return [min(candidates, key=lambda case: _elements(case.inputs)).on_emulated_gpu()]
+
+
+def _elements(inputs: dict[str, Any]) -> int:
+    """How many numbers the tensors and arrays of a case's inputs hold."""
+    return sum(
+        array.numel() if isinstance(array, torch.Tensor) else array.size
+        for _, array in arrays_in(inputs)
+    )
 
 
 def exercise_check_names(exercise: Exercise, cases: list[Case]) -> list[str]:
@@ -366,7 +394,8 @@ def _outcome(message: dict[str, Any]) -> Outcome:
             "(not a subclass), numpy arrays or Python numbers"
         )
         return Outcome(problem=problem, error=True)
-    return Outcome(observed=observed, modified=tuple(message["modified"]))
+    findings = tuple(str(finding) for finding in message.get("findings", []))
+    return Outcome(observed=observed, modified=tuple(message["modified"]), findings=findings)
 
 
 def _foreign_types(observed) -> list[str]:

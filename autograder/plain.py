@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,13 +142,14 @@ def _storage_bytes(size: Any, stride: Any, offset: Any, itemsize: int) -> int:
 
 
 # ----------------------------------------------------------------------------------------- worker side
-def encode(value: Any) -> dict[str, Any]:
-    """Describe ``value`` as plain data (runs in the worker, on untrusted values)."""
+def encode(value: Any, on_device: Collection[int] = (), device: str = "") -> dict[str, Any]:
+    """Describe ``value`` as plain data (runs in the worker, on untrusted values); the tensors
+    whose ids are in ``on_device`` are described as on ``device`` (an emulated one)."""
     if isinstance(value, str) and value == DETACHED:
         return {"kind": "detached", "type": "detached"}
     value_type = type(value)
     if value_type is torch.Tensor or value_type is torch.nn.Parameter:
-        return _encode_tensor(value)
+        return _encode_tensor(value, device if id(value) in on_device else "")
     if value_type is np.ndarray:
         return _encode_ndarray(value)
     if value is None:
@@ -160,13 +162,13 @@ def encode(value: Any) -> dict[str, Any]:
         return {
             "kind": "sequence",
             "type": value_type.__name__,
-            "items": [encode(v) for v in value],
+            "items": [encode(v, on_device, device) for v in value],
         }
     if value_type is dict and all(type(k) is str for k in value):
         return {
             "kind": "mapping",
             "type": "dict",
-            "items": {k: encode(v) for k, v in value.items()},
+            "items": {k: encode(v, on_device, device) for k, v in value.items()},
         }
     return {"kind": "other", "type": f"{value_type.__module__}.{value_type.__qualname__}"}
 
@@ -206,12 +208,12 @@ def validate_sparse(tensor: torch.Tensor, what: str = "the tensor") -> None:
         ) from None
 
 
-def _encode_tensor(tensor: torch.Tensor) -> dict[str, Any]:
+def _encode_tensor(tensor: torch.Tensor, device: str = "") -> dict[str, Any]:
     description = {
         "kind": "tensor",
         "type": "torch.Tensor",
         "dtype": str(tensor.dtype).removeprefix("torch."),
-        "device": tensor.device.type,
+        "device": device or tensor.device.type,
         "layout": str(tensor.layout).removeprefix("torch."),
         "shape": list(tensor.shape),
         "requires_grad": bool(tensor.requires_grad),

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from autograder.emulated_gpu import OnDevice
 from autograder.plain import DETACHED
 
 
@@ -64,6 +65,12 @@ class ProbeContext:
         return draw.to(dtype=output.dtype, device=output.device)
 
 
+def is_tensor(value: Any) -> bool:
+    """Whether ``value`` is a ``torch.Tensor`` and not a subclass of it (a tensor on the emulated
+    GPU counts as one: it is what a plain tensor becomes there)."""
+    return type(value) is torch.Tensor or type(value) is OnDevice
+
+
 def vjp(
     output: Any, wrt: Mapping[str, torch.Tensor], ctx: ProbeContext, salt: str = ""
 ) -> dict[str, Any]:
@@ -73,7 +80,7 @@ def vjp(
     ``None`` when no gradient reaches that input.
     """
     keys = [f"grad:{name}" for name in wrt]
-    if not keys or type(output) is not torch.Tensor or output.layout != torch.strided:
+    if not keys or not is_tensor(output) or output.layout != torch.strided:
         return {}
     if not output.requires_grad:
         return dict.fromkeys(keys, DETACHED)
@@ -122,27 +129,27 @@ def function_probe(*args: str) -> Callable:
 def snapshot(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Copies of every tensor and array among the inputs (nested ones too), keyed by dotted name."""
     copies = {}
-    for name, value in _arrays(inputs):
+    for name, value in arrays_in(inputs):
         copies[name] = value.detach().clone() if isinstance(value, torch.Tensor) else value.copy()
     return copies
 
 
 def modified_inputs(before: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
     """Names of the inputs whose values changed since ``before`` (NaNs compare equal)."""
-    now = dict(_arrays(inputs))
+    now = dict(arrays_in(inputs))
     return [name for name, original in before.items() if not _same(original, now[name])]
 
 
-def _arrays(value: Any, prefix: str = ""):
+def arrays_in(value: Any, prefix: str = ""):
     """(dotted name, tensor or array) for every tensor and array inside nested dicts and lists."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
         yield prefix, value
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _arrays(item, f"{prefix}.{key}" if prefix else str(key))
+            yield from arrays_in(item, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            yield from _arrays(item, f"{prefix}[{index}]")
+            yield from arrays_in(item, f"{prefix}[{index}]")
 
 
 def _same(original: Any, current: Any) -> bool:

@@ -1,10 +1,13 @@
 """Points: from the verdicts of an exercise's checks to points per check, per group and in all.
 
 The exercise's points are shared among its property groups by the weights it declares (``groups``),
-normalised over the groups that have checks (a "devices" group, present only with a second device,
-gets ``DEVICES_SHARE`` unless declared). A group's points are shared among its checks by their
-weights. Every group other than "values" is gated: it scores only when every "values" check passed,
-so an answer that is wrong on ordinary inputs collects nothing for edge cases it happens to satisfy.
+normalised over the groups that have checks (the "devices" group, the checks on the emulated GPU
+and on a real one, gets ``DEVICES_SHARE`` unless declared). A group's points are shared among its
+checks by their weights. Every group other than "values" is gated: it scores only when every
+"values" check passed, so an answer that is wrong on ordinary inputs collects nothing for edge
+cases it happens to satisfy. The "devices" group asks the code that is right on the CPU to stay right on another device (a GPU,
+or the emulated one): it scores only when every other check passed, so device points never lift a
+wrong answer (the lesson's bug keeps at most half of the points on every machine).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from autograder.report import CheckResult
 
 GATE = "values"
 DEVICES_SHARE = 0.2  # of the exercise's points, for the second device's checks, unless declared
+DEVICES = "devices"
 GATED_NOTE = f"passed; counts once every check of the {GATE!r} group passes"
+DEVICES_GATED_NOTE = "passed; counts once every check on the CPU passes"
 
 
 def group_weights(declared: Mapping[str, float], verdicts: Sequence[Verdict]) -> dict[str, float]:
@@ -26,13 +31,13 @@ def group_weights(declared: Mapping[str, float], verdicts: Sequence[Verdict]) ->
     for group in used:
         if group in declared:
             weights[group] = float(declared[group])
-        elif group != "devices":
+        elif group != DEVICES:
             raise ValueError(f"check group {group!r} has no weight (declared: {sorted(declared)})")
     total = sum(weights.values())
     shares = {group: weight / total for group, weight in weights.items()} if total else {}
-    if "devices" in used and "devices" not in declared:
+    if DEVICES in used and DEVICES not in declared:
         shares = {group: share * (1 - DEVICES_SHARE) for group, share in shares.items()}
-        shares["devices"] = DEVICES_SHARE
+        shares[DEVICES] = DEVICES_SHARE
     return shares
 
 
@@ -47,14 +52,18 @@ def score_checks(
         if verdict.group in weight_of_group:
             weight_of_group[verdict.group] += verdict.weight
     gate_open = all(v.problem is None for v in verdicts if v.group == GATE)
+    others_pass = all(v.problem is None for v in verdicts if v.group != DEVICES)
     checks = []
     for verdict in verdicts:
         share = shares.get(verdict.group, 0.0)
         total = weight_of_group.get(verdict.group, 0.0)
         maximum = points * share * verdict.weight / total if total else 0.0
         passed = verdict.problem is None
-        counts = passed and (gate_open or verdict.group == GATE)
-        message = verdict.problem or ("" if counts or maximum == 0 else GATED_NOTE)
+        if verdict.group == DEVICES:
+            counts, closed = passed and others_pass, DEVICES_GATED_NOTE
+        else:
+            counts, closed = passed and (gate_open or verdict.group == GATE), GATED_NOTE
+        message = verdict.problem or ("" if counts or maximum == 0 else closed)
         earned = maximum if counts else 0.0
         checks.append(CheckResult(verdict.name, passed, earned, maximum, message, verdict.group))
     return checks

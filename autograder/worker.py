@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from autograder import plain, sandbox, zygote
-from autograder.case import Case, cast_inputs
+from autograder import emulated_gpu, plain, sandbox, zygote
+from autograder.case import EMULATED_GPU, Case, cast_inputs
 from autograder.exercise import Exercise
 from autograder.forbidden import banned_table
 from autograder.guard import CallGuard, StateKeeper
@@ -74,7 +74,7 @@ def main(connection, stdout, stderr, job: bytes) -> None:
         sandbox.hide_grader_modules(refused)
     else:
         os.chdir(workdir)
-    _setup_torch()
+    _setup_torch(request["cases"])
     _seed_generators(request["exercise"])
     keeper = StateKeeper(refused)
     send = _sender(connection)
@@ -132,10 +132,15 @@ def _seed_generators(exercise_id: str) -> None:
     random.seed(seed)
 
 
-def _setup_torch() -> None:
+def _setup_torch(cases: list[dict[str, Any]]) -> None:
+    """One thread, TF32 off; on CUDA, deterministic algorithms where torch has them (curriculum
+    section 2.4: a warning where it has none, so the code still runs)."""
     torch.set_num_threads(1)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
+    if any(case["device"] == "cuda" for case in cases):
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before CUDA starts
+        torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def _sender(connection):
@@ -189,21 +194,36 @@ def _describe_import_error(error: BaseException, path: str) -> str:
 def _run_case(
     impl: Any, case: dict[str, Any], request: dict[str, Any], exercise: Exercise, keeper
 ) -> dict[str, Any]:
-    inputs = cast_inputs(case["inputs"], _dtype(case["dtype"]), case["device"], case["numpy"])
+    emulated = case["device"] == EMULATED_GPU
+    device = "cpu" if emulated else case["device"]
+    inputs = cast_inputs(case["inputs"], _dtype(case["dtype"]), device, case["numpy"])
+    if emulated:
+        inputs = emulated_gpu.to_device(inputs)
     before = snapshot(inputs)
     guard = CallGuard(exercise, request["path"], keeper)
     ctx = ProbeContext(case["key"], tuple(case["grad"]), guard=guard)
     message = {"kind": "case", "name": case["name"]}
+    findings: list = []
     try:
-        observations = exercise.probe(impl, inputs, ctx)
-        message["observations"] = {key: plain.encode(value) for key, value in observations.items()}
+        with _on_device(emulated, request["path"]) as findings:
+            observations = exercise.probe(impl, inputs, ctx)
+        observations, on_device = emulated_gpu.to_host(observations)
+        message["observations"] = {
+            key: plain.encode(value, on_device, EMULATED_GPU) for key, value in observations.items()
+        }
         message["outcome"] = "ok"
         message["modified"] = modified_inputs(before, inputs)
     except BaseException as error:
         message.update(_failure(error, ctx, request["path"]))
+    message["findings"] = [str(finding) for finding in findings]
     message["violations"] = guard.violations()
     message["notes"] = guard.notes
     return message
+
+
+def _on_device(emulated: bool, student_file: str) -> contextlib.AbstractContextManager:
+    """The emulated GPU around a case that runs on it (yields its findings), else nothing."""
+    return emulated_gpu.emulated(student_file) if emulated else contextlib.nullcontext([])
 
 
 def _failure(error: BaseException, ctx: ProbeContext, student_file: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 from autograder.grade import grade
 from autograder.registry import all_exercises
@@ -46,6 +47,26 @@ def _whole_module_scheduler(config, log):
 
 if importlib.util.find_spec("xdist") is not None:  # the hook exists only with pytest-xdist
     pytest_xdist_make_scheduler = _whole_module_scheduler
+
+
+NO_CUDA = "no CUDA device on this machine: GPU parity is checked where one is (docs/gpu.md)"
+DEVICES = [
+    "cpu",
+    pytest.param(
+        "cuda",
+        marks=[
+            pytest.mark.gpu,
+            pytest.mark.skipif(not torch.cuda.is_available(), reason=NO_CUDA),
+        ],
+    ),
+]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request) -> str:
+    """Each device a test runs on: the CPU, and CUDA (marked ``gpu``; skipped, with its reason
+    shown, on a machine without one)."""
+    return request.param
 
 
 @pytest.fixture(scope="session")

@@ -26,16 +26,6 @@ import solutions.week02_mlp_cnn as sol
 pytestmark = pytest.mark.week02
 
 IMPLS = [pytest.param(ref, id="ref"), pytest.param(sol, id="solution")]
-DEVICES = [
-    "cpu",
-    pytest.param(
-        "cuda",
-        marks=[
-            pytest.mark.gpu,
-            pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA"),
-        ],
-    ),
-]
 RAISE_ALL = {"over": "raise", "invalid": "raise", "divide": "raise"}
 FD_TOL = {"rtol": 1e-6, "atol": 1e-8}
 CLOSED_FORM_TOL = {"rtol": 1e-12, "atol": 1e-14}
@@ -603,7 +593,6 @@ def test_zero_weights_stay_structural(impl, cfg):
 
 @pytest.mark.parametrize("impl", IMPLS)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("device", DEVICES)
 def test_matrix_layout_dtype_device(impl, dtype, device):
     cfg = ZERO_PAD["pairs"]
     weight = _random_conv(cfg, seed=13)[1].to(dtype=dtype, device=device)
@@ -646,7 +635,6 @@ def _conv_tolerance(dtype: torch.dtype, expected: torch.Tensor) -> dict:
 @pytest.mark.parametrize("impl", IMPLS)
 @pytest.mark.parametrize("cfg", ALL_CONVS.values(), ids=ALL_CONVS.keys())
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("device", DEVICES)
 def test_convolution_matches_conv2d(impl, cfg, dtype, device):
     x, weight, bias = _random_conv(cfg, seed=16)
     expected = _conv_oracle(x, weight, bias, cfg)

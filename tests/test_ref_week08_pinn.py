@@ -22,16 +22,6 @@ pytestmark = pytest.mark.week08
 Field = Callable[[torch.Tensor], torch.Tensor]
 
 DTYPES = [torch.float64, torch.float32]
-DEVICES = [
-    "cpu",
-    pytest.param(
-        "cuda",
-        marks=[
-            pytest.mark.gpu,
-            pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device"),
-        ],
-    ),
-]
 # curriculum.md 2.5: PDE residual on an exact solution, normalized by the sum of |terms|.
 NORMALIZED_RESIDUAL_BOUND = {torch.float64: 1e-12, torch.float32: 1e-5}
 # curriculum.md 2.5: autograd derivative vs analytic.
@@ -397,7 +387,6 @@ def residual_scale(residual: torch.Tensor) -> float:
 SOLUTION_RTOL = {torch.float64: 1e-10, torch.float32: 1e-4}
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_solution_matches_reference_on_mlp(seed: int, dtype: torch.dtype, device: str) -> None:
@@ -428,7 +417,6 @@ def test_solution_matches_reference_on_mlp(seed: int, dtype: torch.dtype, device
         )
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", list(edge_fields()))
 def test_solution_matches_reference_on_edge_fields(name: str, dtype: torch.dtype, device: str):

@@ -30,6 +30,7 @@ import torch.nn.functional as F
 
 from autograder import plain
 from autograder.case import BOTH, Case, CaseRng, Property, Unfit, observed_array
+from autograder.emulated_gpu import host_of
 from autograder.exercise import Exercise
 from autograder.exercises.week02_mlp_cnn.equivariance import (
     equivariance_property,
@@ -49,7 +50,7 @@ from autograder.hints import (
     raised,
     reference,
 )
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext, is_tensor, vjp
 
 MODULE = "week02_mlp_cnn"
 CONV_ARGS = ("stride", "padding", "dilation", "padding_mode")
@@ -151,7 +152,7 @@ def _usable(value: Any, what: str) -> None:
     """Raise ValueError, describing the student's tensor, where reading it could go wrong: a layout
     the grader cannot read or a sparse tensor that breaks torch's invariants (indices outside the
     shape: torch only checks them where the tensor is built with ``check_invariants=True``)."""
-    if type(value) is not torch.Tensor or value.layout == torch.strided:
+    if not is_tensor(value) or value.layout == torch.strided:
         return
     layout = str(value.layout).removeprefix("torch.")
     if value.layout != torch.sparse_coo and value.layout not in plain.COMPRESSED_INDICES:
@@ -161,7 +162,7 @@ def _usable(value: Any, what: str) -> None:
             f"{what} is a {layout} tensor of shape {list(value.shape)} with {value.dense_dim()} "
             "dense dimension(s): it must be a 2-D sparse matrix with one number per entry"
         )
-    plain.validate_sparse(value, what)
+    plain.validate_sparse(host_of(value), what)
 
 
 def _coalesced_coo(matrix: torch.Tensor) -> torch.Tensor:
@@ -204,7 +205,7 @@ def matrix_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[s
         weight.requires_grad_(True)
     matrix = ctx.call(impl, weight, inputs["in_hw"], **_conv_kwargs(inputs))
     large = inputs.get("large", False)
-    if type(matrix) is not torch.Tensor:
+    if not is_tensor(matrix):
         return {"shape" if large else "matrix": matrix}
     _usable(matrix, "the matrix")
     device = weight.device
@@ -579,7 +580,7 @@ MATRIX_HINTS = (
 
 # -------------------------------------------------------------------------------------- convolution
 def _dense_output(value: Any, what: str) -> None:
-    if type(value) is torch.Tensor and value.layout != torch.strided:
+    if is_tensor(value) and value.layout != torch.strided:
         layout = str(value.layout).removeprefix("torch.")
         raise ValueError(f"{what} is a {layout} tensor: return an ordinary (strided) tensor")
 

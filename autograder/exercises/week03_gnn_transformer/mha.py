@@ -24,7 +24,7 @@ from autograder.exercises.week03_gnn_transformer.sdpa import (
 )
 from autograder.hints import Evidence, Hint, explained_by, reference
 from autograder.plain import DETACHED
-from autograder.probe import ProbeContext, call_function, vjp
+from autograder.probe import ProbeContext, call_function, is_tensor, vjp
 
 GROUPS = {"values": 3.0, "edge cases": 1.0, "gradients": 2.0, "properties": 2.0}
 ARGS = ("x_q", "x_kv", "W_q", "W_k", "W_v", "W_o")
@@ -64,7 +64,7 @@ def mha_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str,
     keywords = {"mask": inputs["mask"]} if "mask" in inputs else {}
     out = ctx.call(impl, *(inputs[name] for name in ARGS), **keywords)
     observations = {"out": out}
-    if type(out) is torch.Tensor and out.dim() == 3:
+    if is_tensor(out) and out.dim() == 3:
         observations.update(_vjps_by_query(out, wrt, ctx))
     return observations
 
@@ -78,7 +78,7 @@ def _vjps_by_query(
     stacked = {}
     for key in (f"grad:{name}" for name in wrt):
         values = [row.get(key) for row in rows]
-        if all(type(value) is torch.Tensor for value in values):
+        if all(is_tensor(value) for value in values):
             stacked[key + SUFFIX] = torch.stack(values)
         else:
             stacked[key + SUFFIX] = DETACHED if DETACHED in values else None

@@ -48,7 +48,7 @@ from autograder.hints import (
     scaled,
 )
 from autograder.nets import TensorMLP, leaves, mlp_weights
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext, is_tensor, vjp
 
 MODULE = "week04_symmetry"
 SYMMETRIES = "symmetries"
@@ -103,7 +103,7 @@ def energy_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict[s
 
 def _autograd_forces(energy: Any, x: torch.Tensor, ctx: ProbeContext) -> torch.Tensor | None:
     """-d(E.sum())/dx, or None when E is no ``(B,)`` tensor on the graph of x."""
-    usable = type(energy) is torch.Tensor and tuple(energy.shape) == (x.shape[0],)
+    usable = is_tensor(energy) and tuple(energy.shape) == (x.shape[0],)
     if not usable or not energy.requires_grad:
         return None
     (gradient,) = ctx.call(

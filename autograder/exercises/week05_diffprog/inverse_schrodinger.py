@@ -26,7 +26,7 @@ from autograder.case import BOTH, Case, CaseRng, Property, observed_array
 from autograder.exercise import Exercise
 from autograder.exercises.week05_diffprog.ground_state import spectrum, symmetric
 from autograder.hints import Evidence, Hint, all_of, any_of, at_stage, explained_by, failed_on
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext, is_tensor, vjp
 
 MODULE = "week05_diffprog"
 GROUPS = {"values": 3.0, "edge cases": 1.0, "gradients": 3.0, "physics": 1.0, "properties": 1.0}
@@ -56,7 +56,7 @@ def probe(impl: Callable, inputs: dict[str, Any], ctx: ProbeContext) -> dict[str
 
 def _gradient(loss: Any, V: torch.Tensor, ctx: ProbeContext) -> torch.Tensor | None:
     """dL/dV, or None when L is no scalar on the graph of V."""
-    if type(loss) is not torch.Tensor or loss.shape != () or not loss.requires_grad:
+    if not is_tensor(loss) or loss.shape != () or not loss.requires_grad:
         return None
     (gradient,) = ctx.call(torch.autograd.grad, loss, V, retain_graph=True, allow_unused=True)
     return gradient
@@ -71,7 +71,7 @@ def _central_differences(
         step = torch.zeros_like(V)
         step[i] = STEP
         ahead, behind = ctx.call(impl, V + step, K, target), ctx.call(impl, V - step, K, target)
-        if not all(type(x) is torch.Tensor and x.shape == () for x in (ahead, behind)):
+        if not all(is_tensor(x) and x.shape == () for x in (ahead, behind)):
             return None
         differences.append((float(ahead.detach()) - float(behind.detach())) / (2 * STEP))
     return torch.tensor(differences, dtype=torch.float64)

@@ -18,7 +18,7 @@ import torch
 
 from autograder.case import Case, Property, Unfit, observed_array
 from autograder.compare import label
-from autograder.probe import ProbeContext, call_function
+from autograder.probe import ProbeContext, call_function, is_tensor
 
 MODULE = "week05_diffprog"
 K_CRITICAL = 0.5 * math.log(1 + math.sqrt(2))
@@ -53,7 +53,7 @@ def _derivatives(
 ) -> dict[str, Any]:
     """First (and second) derivative of a scalar output w.r.t. ``variable``; nothing when the
     output is not a differentiable scalar (the values check says why)."""
-    if type(output) is not torch.Tensor or not output.requires_grad or output.numel() != 1:
+    if not is_tensor(output) or not output.requires_grad or output.numel() != 1:
         return {}
     (first,) = ctx.call(
         torch.autograd.grad,

@@ -34,7 +34,7 @@ from autograder.hints import (
     reference,
     scaled,
 )
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext, is_tensor, vjp
 
 MODULE = "week06_generative1"
 GROUPS = {
@@ -104,7 +104,7 @@ def _batch_variance(estimates: torch.Tensor) -> torch.Tensor:
 
 def _stack(outputs: list[Any]) -> Any:
     """The estimates of all batches as one tensor, or the first output when they do not stack."""
-    if all(type(o) is torch.Tensor for o in outputs):
+    if all(is_tensor(o) for o in outputs):
         try:
             return torch.stack([o.detach() for o in outputs])
         except RuntimeError:

@@ -36,7 +36,7 @@ from autograder.hints import (
     scaled,
 )
 from autograder.nets import TensorMLP, leaves, mlp_weights
-from autograder.probe import ProbeContext, vjp
+from autograder.probe import ProbeContext, is_tensor, vjp
 
 MODULE = "week07_generative2"
 
@@ -95,7 +95,7 @@ def coupling_probe(impl: Any, inputs: dict[str, Any], ctx: ProbeContext) -> dict
     observations = _pair(ctx.call(layer, z), FORWARD_X, FORWARD_LOGDET)
     observations.update(_pair(ctx.call(layer.inverse, x), INVERSE_Z, INVERSE_LOGDET))
     forward_x = observations.get(FORWARD_X)
-    forward_ok = type(forward_x) is torch.Tensor and forward_x.shape == z.shape
+    forward_ok = is_tensor(forward_x) and forward_x.shape == z.shape
     if inputs.get("round_trip") and forward_ok:
         back = ctx.call(layer.inverse, forward_x.detach())
         observations.update(_pair(back, ROUND_TRIP_Z, ROUND_TRIP_LOGDET))
@@ -134,7 +134,7 @@ def _log_abs_det_jacobian(layer: Any, z: torch.Tensor, ctx: ProbeContext) -> tor
     dim = z.shape[-1]
     values = []
     for jacobian in ctx.call(jacobians):
-        if type(jacobian) is not torch.Tensor or tuple(jacobian.shape) != (dim, dim):
+        if not is_tensor(jacobian) or tuple(jacobian.shape) != (dim, dim):
             got = list(jacobian.shape) if isinstance(jacobian, torch.Tensor) else type(jacobian)
             raise ValueError(
                 f"forward(z)[0] on a batch of one sample, shape [1, {dim}], does not give a "

@@ -1,0 +1,72 @@
+"""Device parity: the solutions keep full marks on every device, and code that is right on the CPU
+but breaks on a GPU loses the "devices" share, with the fix in the message, even where there is no
+GPU (the emulated one, ``autograder.emulated_gpu``).
+
+Each test runs on the ``device`` fixture's devices: the CPU, and CUDA where a machine has one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import torch
+from helpers import expectation, known_wrong_submission
+
+from autograder.case import EMULATED_GPU
+from autograder.grade import build_cases, emulated_gpu_case, grade, grade_exercise
+from autograder.registry import all_exercises, exercise_by_id
+from autograder.scoring import DEVICES_SHARE
+
+KNOWN_WRONG = Path(__file__).parent / "known_wrong"
+RIGHT_ON_THE_CPU_ONLY = {  # known-wrong files whose every CPU check passes
+    "week02_mlp_cnn/conv_matrix_indices_on_cpu.py": "torch.arange at line",
+    "week01_practices/metropolis_numpy_round_trip.py": r"\.numpy\(\) fails",
+}
+
+
+def test_solutions_keep_full_marks(device, solutions_report, root):
+    report = solutions_report
+    if device == "cuda":
+        report = grade(root / "solutions", list(all_exercises()), seed=0, device="cuda")
+    failing = [
+        f"{exercise.id}: {check.name}: {check.message}"
+        for exercise in report.exercises
+        for check in exercise.checks
+        if not check.passed
+    ]
+    assert failing == []
+    on_a_device = [e for e in report.exercises if any(c.group == "devices" for c in e.checks)]
+    torch_exercises = [e for e in all_exercises() if "cuda" in e.devices]
+    assert len(on_a_device) == len(torch_exercises)
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT_ON_THE_CPU_ONLY))
+def test_code_right_on_the_cpu_only_loses_the_devices_share(name, device, tmp_path):
+    path = KNOWN_WRONG / name
+    known_wrong_submission(path, tmp_path)
+    exercise = exercise_by_id(expectation(path)["exercise"])
+    result = grade_exercise(exercise, tmp_path, devices=(device,))
+    if device == "cuda":  # every case runs on the GPU: the code fails there
+        assert result.score < (1 - DEVICES_SHARE) * result.max_score
+        return
+    failing = [check for check in result.checks if not check.passed]
+    assert failing and all(check.group == "devices" for check in failing)
+    assert result.score == pytest.approx((1 - DEVICES_SHARE) * result.max_score)
+    assert all(re.search(RIGHT_ON_THE_CPU_ONLY[name], check.message) for check in failing)
+
+
+def test_the_emulated_gpu_runs_the_smallest_float64_values_case_of_each_torch_exercise():
+    for exercise in all_exercises():
+        cases = build_cases(exercise, seed=0)
+        emulated = [case for case in cases if case.device == EMULATED_GPU]
+        if "cuda" not in exercise.devices:
+            assert emulated == [], exercise.id
+            continue
+        assert len(emulated) == 1, exercise.id
+        (case,) = emulated
+        assert (case.group, case.dtype, case.primary) == ("values", torch.float64, False)
+        cpu_cases = [case for case in cases if case.device == "cpu"]
+        assert emulated_gpu_case(cpu_cases) == emulated
+        assert case.on("cpu").name in {cpu.name for cpu in cpu_cases}
