@@ -123,6 +123,13 @@ class OnDevice(torch.Tensor):
         return tree_map(_wrap, result)
 
 
+def warm_up() -> None:
+    """Run one operation on the emulated device: torch imports its distributed-tensor dispatcher
+    (and sympy with it, most of a second) on the first operation of any tensor subclass, so the
+    process that workers are forked from does it once for all of them."""
+    OnDevice(torch.zeros(1)).add_(1)
+
+
 def to_device(value: Any) -> Any:
     """``value`` with every tensor in it (dicts, lists, tuples) moved to the emulated device."""
     return tree_map(lambda item: _wrap(item) if isinstance(item, torch.Tensor) else item, value)

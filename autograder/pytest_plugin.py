@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.commands.common import DEVICE_HELP, DEVICES
 from autograder.report import ExerciseResult
 
 _RESULTS = pytest.StashKey[dict]()
@@ -29,10 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seed of the random cases (default 0; without the hidden reference: the public seed)",
     )
     group.addoption(
-        "--ml4p-device",
-        default="auto",
-        choices=("auto", "cpu", "cuda"),
-        help="devices to grade on (default: auto)",
+        "--ml4p-device", default="auto", choices=DEVICES, help=f"devices to grade on; {DEVICE_HELP}"
     )
     parser.addini("ml4p_submission", "default submission directory to grade", default="")
 

@@ -41,13 +41,15 @@ def prepare() -> None:
     """Do once, in the process workers are forked from, what every worker would otherwise repeat.
 
     Imports every week's exercise definitions (and what they import) and resolves their forbidden
-    names (``forbidden.banned_table``), so that a worker starts with both in memory. The zygote
-    calls it before it forks any worker; calling it again changes nothing. It imports neither
-    ``ml4p_ref`` nor ``solutions`` (the exercise definitions import the reference only when a hint
-    runs, which is in the parent).
+    names (``forbidden.banned_table``), so that a worker starts with both in memory, and runs one
+    operation on the emulated GPU (``emulated_gpu.warm_up``). The zygote calls it before it forks
+    any worker; calling it again changes nothing. It imports neither ``ml4p_ref`` nor
+    ``solutions`` (the exercise definitions import the reference only when a hint runs, which is
+    in the parent).
     """
     for exercise in all_exercises():
         banned_table(tuple(exercise.forbidden))
+    emulated_gpu.warm_up()
 
 
 def main(connection, stdout, stderr, job: bytes) -> None:

