@@ -94,8 +94,11 @@ def grade_solutions_once(device: str, exercises: list[str]) -> tuple[float, dict
         for exercise in exercises:
             command += ["--exercise", exercise]
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        return time.perf_counter() - start, json.loads(output.read_text())
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if run.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed:\n{run.stderr}")
+        return seconds, json.loads(output.read_text())
 
 
 def grade_known_wrong(device: str, exercises: list[str], jobs: int) -> bool:

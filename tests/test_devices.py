@@ -8,6 +8,8 @@ Each test runs on the ``device`` fixture's devices: the CPU, and CUDA where a ma
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,17 @@ def test_code_right_on_the_cpu_only_loses_the_devices_share(name, device, tmp_pa
     assert failing and all(check.group == "devices" for check in failing)
     assert result.score == pytest.approx((1 - DEVICES_SHARE) * result.max_score)
     assert all(re.search(RIGHT_ON_THE_CPU_ONLY[name], check.message) for check in failing)
+
+
+def test_the_gpu_parity_script_grades_and_reports(root):
+    """The script for CUDA machines (docs/gpu.md), run on the CPU for one exercise."""
+    command = [sys.executable, "benchmarks/gpu_parity.py", "--device", "cpu", "--repeats", "1"]
+    command += ["--exercise", "week01_practices.metropolis_step"]
+    run = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "- **Solutions** on cpu: 1/1 exercises passed" in run.stdout
+    known_wrong = len(list((root / "tests/known_wrong").glob("week01_practices/metropolis_*.py")))
+    assert f"on cpu: {known_wrong}/{known_wrong} lose points" in run.stdout
 
 
 def test_the_emulated_gpu_runs_the_smallest_float64_values_case_of_each_torch_exercise():

@@ -20,7 +20,7 @@ from autograder.forbidden import ForbiddenWatch, OperationWatch, scan_source
 from autograder.grade import grade_exercise
 from autograder.hints import Evidence, Hint, explained_by, first_hint, near
 from autograder.registry import exercise_by_id
-from autograder.scoring import GATED_NOTE, score_checks, status_of
+from autograder.scoring import DEVICES_GATED_NOTE, GATED_NOTE, score_checks, status_of
 from autograder.state import GlobalState
 from autograder.threads import stop_new_threads
 
@@ -234,6 +234,20 @@ def test_an_undeclared_group_is_an_error_except_devices_which_gets_its_share():
         score_checks(1.0, {"values": 1.0}, [_verdict("a", "stability")])
     checks = score_checks(1.0, {"values": 1.0}, [_verdict("a", "values"), _verdict("b", "devices")])
     assert [c.max_points for c in checks] == pytest.approx([0.8, 0.2])
+
+
+def test_devices_count_only_once_every_other_check_passes():
+    groups = {"values": 1.0, "stability": 1.0}
+    right = [_verdict("a", "values"), _verdict("b", "stability"), _verdict("c", "devices")]
+    assert [c.points for c in score_checks(1.0, groups, right)] == pytest.approx([0.4, 0.4, 0.2])
+    unstable = [
+        _verdict("a", "values"),
+        _verdict("b", "stability", "nan"),
+        _verdict("c", "devices"),
+    ]
+    checks = score_checks(1.0, groups, unstable)
+    assert [(c.passed, c.points) for c in checks] == [(True, 0.4), (False, 0.0), (True, 0.0)]
+    assert checks[2].message == DEVICES_GATED_NOTE
 
 
 def test_status_order_is_load_then_ban_then_error_then_timeout():

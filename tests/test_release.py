@@ -164,7 +164,8 @@ def test_hard_coded_public_outputs_pass_public_mode_and_fail_the_hidden_grading(
 
 def _stub_with_a_lookup_table_of_the_public_outputs(recordings) -> str:
     """The week's stub plus a ``lattice_orbit`` that returns, for each public input, the output
-    recorded in the release (a student can read it there), and zeros for any other input."""
+    recorded in the release (a student can read it there), and zeros for any other input, on the
+    input's device."""
     cases = build_cases(ORBIT, PUBLIC_SEED)
     observed = recorded_observations(ORBIT, cases, PUBLIC_SEED, recordings)
     table = []
@@ -187,8 +188,8 @@ _TABLE = torch.load(_io.BytesIO(_base64.b64decode("{encoded}")), weights_only=Tr
 
 def lattice_orbit(s):
     for seen, orbit in _TABLE:
-        if seen.shape == s.shape and seen.dtype == s.dtype and torch.equal(seen, s):
-            return orbit.clone()
-    return torch.zeros(s.shape[0], 8, *s.shape[1:], dtype=s.dtype)
+        if seen.shape == s.shape and seen.dtype == s.dtype and torch.equal(seen.to(s.device), s):
+            return orbit.to(s.device)
+    return torch.zeros(s.shape[0], 8, *s.shape[1:], dtype=s.dtype, device=s.device)
 '''
     )
