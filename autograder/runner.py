@@ -46,8 +46,9 @@ SIGNAL_MEANINGS = {
 
 def limits_for(exercise: Exercise, cases: list[Case]) -> Limits:
     """The worker's resource limits: the exercise's time limit as CPU time; no address-space limit
-    when a case runs on CUDA (its driver reserves far more virtual memory than it uses)."""
-    on_cuda = any(case.device != "cpu" for case in cases)
+    when a case runs on CUDA (its driver reserves far more virtual memory than it uses; the
+    emulated GPU is the CPU's memory, and keeps the limit)."""
+    on_cuda = any(case.device == "cuda" for case in cases)
     return Limits(
         cpu_seconds=max(1, math.ceil(exercise.timeout)),
         memory_bytes=None if on_cuda else Limits.memory_bytes,

@@ -19,6 +19,8 @@ from helpers import expectation, known_wrong_submission
 from autograder.case import EMULATED_GPU
 from autograder.grade import build_cases, emulated_gpu_case, grade, grade_exercise
 from autograder.registry import all_exercises, exercise_by_id
+from autograder.runner import limits_for
+from autograder.sandbox import Limits
 from autograder.scoring import DEVICES_SHARE
 
 KNOWN_WRONG = Path(__file__).parent / "known_wrong"
@@ -58,6 +60,15 @@ def test_code_right_on_the_cpu_only_loses_the_devices_share(name, device, tmp_pa
     assert failing and all(check.group == "devices" for check in failing)
     assert result.score == pytest.approx((1 - DEVICES_SHARE) * result.max_score)
     assert all(re.search(RIGHT_ON_THE_CPU_ONLY[name], check.message) for check in failing)
+
+
+def test_the_emulated_gpu_keeps_the_workers_memory_limit_which_only_cuda_lifts():
+    exercise = exercise_by_id("week01_practices.softmax")
+    cases = build_cases(exercise, seed=0)
+    assert any(case.device == EMULATED_GPU for case in cases)
+    assert limits_for(exercise, cases).memory_bytes == Limits.memory_bytes
+    on_cuda = [case.on("cuda") for case in cases]
+    assert limits_for(exercise, on_cuda).memory_bytes is None
 
 
 def test_the_gpu_parity_script_grades_and_reports(root):
