@@ -22,6 +22,11 @@
 # a docstring forbids is forbidden under every name that reaches it (`torch.ops.aten`, private
 # `torch._*` functions, `torch.sparse`, `torch.distributions`, ...): the grader watches the
 # operations your code runs, not only the names it writes.
+#
+# The torch exercises are also graded on a GPU, emulated where the machine has none: there a tensor
+# made without the input's device (make it with `device=x.device`, `x.new_zeros(...)` or
+# `torch.zeros_like(x)`), a `.numpy()` or `.cpu()` round trip, or a float32 constant in float64
+# work (`torch.tensor(0.1)` without `dtype=x.dtype`) costs the devices share of the points.
 
 # %%
 """Week 1 exercises: softmax, log-sum-exp, log-softmax, the cross-entropy from logits, the binary

@@ -25,6 +25,11 @@
 # both commute with translations, which the grader checks.
 #
 # Check your work with `ml4p check week02`.
+#
+# The torch exercises are also graded on a GPU, emulated where the machine has none: there a tensor
+# made without the input's device (make it with `device=x.device`, `x.new_zeros(...)` or
+# `torch.zeros_like(x)`), a `.numpy()` or `.cpu()` round trip, or a float32 constant in float64
+# work (`torch.tensor(0.1)` without `dtype=x.dtype`) costs the devices share of the points.
 
 # %%
 """Week 2 exercises: numpy backpropagation and convolution as a sparse matrix."""

@@ -44,7 +44,7 @@ DEVICE = torch.device("meta")
 """What ``x.device`` is for an emulated device tensor."""
 
 FIX = "make it on the input's device: device=x.device, x.new_zeros(...) or torch.zeros_like(x)"
-DTYPE_FIX = "pass dtype=x.dtype (or use x.new_tensor, torch.full_like)"
+DTYPE_FIX = "make it in the input's dtype: dtype=x.dtype, x.new_tensor(...) or x.new_zeros(...)"
 HOST_COPY = (
     "copies a GPU tensor to the CPU (.cpu(), .to('cpu')): a device-to-host copy on every call, "
     "and what follows runs on the CPU; keep the computation on the input's device"
@@ -221,7 +221,18 @@ def _mixed_message(func, item: torch.Tensor) -> str:
 
 
 def _op_name(func) -> str:
-    return getattr(func, "__name__", str(func)).split(".")[0]
+    """The operation as the code wrote it, where torch's name for it is internal."""
+    name = getattr(func, "__name__", str(func)).split(".")[0]
+    return _WRITTEN_AS.get(name, name)
+
+
+_WRITTEN_AS = {
+    "_to_copy": ".to() (or .float())",
+    "copy_": "copy_ (or x[...] = ...)",
+    "index_put_": "x[...] = ...",
+    "_index_put_impl_": "x[...] = ...",
+    "_sparse_coo_tensor_with_dims_and_tensors": "torch.sparse_coo_tensor",
+}
 
 
 def _check_precision(func, flat: list) -> None:

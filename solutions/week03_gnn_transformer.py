@@ -22,6 +22,11 @@
 # Check your work with `ml4p check week03`. Conventions for every exercise: outputs keep the
 # input's dtype and device, inputs are never modified in place, and the functions must work for
 # float32 and float64 on any device.
+#
+# The torch exercises are also graded on a GPU, emulated where the machine has none: there a tensor
+# made without the input's device (make it with `device=x.device`, `x.new_zeros(...)` or
+# `torch.zeros_like(x)`), a `.numpy()` or `.cpu()` round trip, or a float32 constant in float64
+# work (`torch.tensor(0.1)` without `dtype=x.dtype`) costs the devices share of the points.
 
 # %%
 """Week 3 exercises: graph convolution, message passing, scaled dot-product attention,

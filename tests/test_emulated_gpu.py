@@ -165,9 +165,22 @@ def test_writing_float64_values_into_a_float32_tensor_is_noted():
     def scalar_meets_float32(x):
         return x.sum() * torch.ones(3, device=x.device)  # float32 wins over a 0-dim float64
 
-    for function, operation in ((accumulates_in_float32, "add_"), (scalar_meets_float32, "mul")):
+    def casts_down(x):
+        return x.float().double()
+
+    def assigns_into_float32(x):
+        buffer = torch.zeros(x.shape, device=x.device)
+        buffer[:] = x
+        return buffer.to(x.dtype)
+
+    for function, operation in (
+        (accumulates_in_float32, "add_"),
+        (scalar_meets_float32, "mul"),
+        (casts_down, ".to() (or .float())"),
+        (assigns_into_float32, "copy_ (or x[...] = ...)"),
+    ):
         findings = run(function, x64(2, 3))[2]
-        assert len(findings) == 1
+        assert len(findings) == 1, findings
         assert f"{operation} turns float64 values into float32" in findings[0]
 
 

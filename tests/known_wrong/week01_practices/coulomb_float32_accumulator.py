@@ -4,7 +4,7 @@ import torch
 
 EXPECT = {
     "exercise": "week01_practices.coulomb_energy",
-    "message": r"add_ turns float64 values into float32; pass dtype=x\.dtype",
+    "message": r"add_ turns float64 values into float32; make it in the input's dtype: dtype=x\.dtype",
 }
 
 
