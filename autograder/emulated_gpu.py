@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -124,10 +125,25 @@ class OnDevice(torch.Tensor):
 
 
 def warm_up() -> None:
-    """Run one operation on the emulated device: torch imports its distributed-tensor dispatcher
-    (and sympy with it, most of a second) on the first operation of any tensor subclass, so the
-    process that workers are forked from does it once for all of them."""
-    OnDevice(torch.zeros(1)).add_(1)
+    """Run one operation on the emulated device, in the process workers are forked from.
+
+    On the first operation of any tensor subclass, torch looks up its distributed tensor class
+    (``torch.distributed.tensor.DTensor``, whose operations it sends another way), importing that
+    package and sympy with it: 0.7 s, which every worker would pay again. No exercise uses
+    distributed tensors: a placeholder module answers that one lookup, and is gone afterwards
+    (the real package can still be imported)."""
+    placeholder = DISTRIBUTED not in sys.modules
+    if placeholder:
+        sys.modules[DISTRIBUTED] = types.ModuleType(DISTRIBUTED)
+        sys.modules[DISTRIBUTED].DTensor = type("NotADistributedTensor", (), {})
+    try:
+        OnDevice(torch.zeros(1)).add_(1)
+    finally:
+        if placeholder:
+            del sys.modules[DISTRIBUTED]
+
+
+DISTRIBUTED = "torch.distributed.tensor"
 
 
 def to_device(value: Any) -> Any:

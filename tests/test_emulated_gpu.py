@@ -9,6 +9,8 @@ and here that file is this one.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -202,3 +204,22 @@ def test_what_the_grader_does_is_not_a_finding():
 def test_ops_outside_the_emulation_are_unchanged():
     (x,) = to_device((x64(3),))
     assert math.isclose(float((x * 2).sum()), float(emulated_gpu.host_of(x).sum() * 2))
+
+
+def test_warm_up_runs_an_operation_without_importing_distributed_tensors_or_sympy():
+    """What the zygote does before forking workers: cheap, and nothing is left behind."""
+    script = (
+        "import sys, torch\n"
+        "from autograder import emulated_gpu\n"
+        "emulated_gpu.warm_up()\n"
+        "assert 'sympy' not in sys.modules and emulated_gpu.DISTRIBUTED not in sys.modules\n"
+        "(x,) = emulated_gpu.to_device((torch.ones(2),))\n"
+        "assert float((x * 3).sum()) == 6.0\n"
+        "import torch.distributed.tensor\n"
+        "print(torch.distributed.tensor.DTensor.__name__)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "DTensor"
