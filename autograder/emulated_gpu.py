@@ -124,6 +124,9 @@ class OnDevice(torch.Tensor):
         return tree_map(_wrap, result)
 
 
+DISTRIBUTED = "torch.distributed.tensor"
+
+
 def warm_up() -> None:
     """Run one operation on the emulated device, in the process workers are forked from.
 
@@ -141,9 +144,6 @@ def warm_up() -> None:
     finally:
         if placeholder:
             del sys.modules[DISTRIBUTED]
-
-
-DISTRIBUTED = "torch.distributed.tensor"
 
 
 def to_device(value: Any) -> Any:
@@ -223,7 +223,11 @@ def _check_placement(func, args, flat: list) -> None:
     for item in flat:
         if isinstance(item, torch.Tensor) and not isinstance(item, OnDevice):
             if item.device.type == "meta":
-                raise DeviceError(f"{func} met a meta tensor, which the emulated device cannot run")
+                raise DeviceError(
+                    f"the emulated GPU cannot run {_op_name(func)} here (it met a tensor without "
+                    "values): a limit of the grader's emulation, not necessarily of your code; "
+                    "tell your TA"
+                )
             if item.dim() > 0 or item.layout != torch.strided:
                 raise DeviceError(_mixed_message(func, item))
 
