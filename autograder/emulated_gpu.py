@@ -148,7 +148,7 @@ def warm_up() -> None:
 
 def to_device(value: Any) -> Any:
     """``value`` with every tensor in it (dicts, lists, tuples) moved to the emulated device."""
-    return tree_map(lambda item: _wrap(item) if isinstance(item, torch.Tensor) else item, value)
+    return tree_map(_wrap, value)
 
 
 def host_of(value: Any) -> Any:
@@ -168,15 +168,7 @@ def to_host(value: Any) -> tuple[Any, set[int]]:
             return host
         return item
 
-    return _map_structure(lower, value), on_device
-
-
-def _map_structure(function, value: Any) -> Any:
-    if type(value) in (list, tuple):
-        return type(value)(_map_structure(function, item) for item in value)
-    if type(value) is dict:
-        return {key: _map_structure(function, item) for key, item in value.items()}
-    return function(value)
+    return tree_map(lower, value), on_device
 
 
 @contextlib.contextmanager
